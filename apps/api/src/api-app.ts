@@ -1,0 +1,33 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+
+import type { AppConfig } from '#config';
+import type { DatabaseConnection } from '#db';
+
+import { ApiModule } from './api.module.js';
+
+const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
+
+/** Builds the HTTP application (not yet listening): used by main.ts, the embedded entry and the e2e tests alike. */
+export async function createApiApp(config: AppConfig, database: DatabaseConnection): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, database), {
+    bufferLogs: true,
+    rawBody: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '2mb' });
+  app.setGlobalPrefix('v1', { exclude: UNPREFIXED_ROUTES });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bellwether')
+      .setDescription('Predictions, the signals that bear on them, and explicit Bayesian confidence with an audit trail.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, bw_...' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  return app;
+}

@@ -1,0 +1,61 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+
+import { AuthModule } from '#auth';
+import { ConfigModule, type AppConfig } from '#config';
+import { DbModule, type DatabaseConnection } from '#db';
+import { JobsModule } from '#jobs';
+import { PredictionsModule } from '#predictions';
+import { SignalsModule } from '#signals';
+
+import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { HealthController } from './health/health.controller.js';
+import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
+import { MetricsController } from './health/metrics.controller.js';
+import { QueueHealthIndicator } from './health/queue-health.indicator.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { IndicatorsController } from './indicators/indicators.controller.js';
+import { loggingModule } from '#logging';
+import { PredictionsController } from './predictions/predictions.controller.js';
+import { AnalysisSeedService } from './seed/analysis-seed.service.js';
+import { StartupService } from './startup.service.js';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot(database),
+        JobsModule.forRoot(config, database),
+        loggingModule(config, { http: true }),
+        TerminusModule,
+        AuthModule,
+        PredictionsModule,
+        SignalsModule,
+      ],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ApiKeysController,
+        AuditController,
+        PredictionsController,
+        IndicatorsController,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        QueueHealthIndicator,
+        AnalysisSeedService,
+        StartupService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, PrismaHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+
+import { PrismaService } from '#db';
+
+import { Public } from '../auth/auth.decorators.js';
+import { QueueHealthIndicator } from './queue-health.indicator.js';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly prismaHealth: PrismaHealthIndicator,
+    private readonly queueHealth: QueueHealthIndicator,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  /** The process is up and serving HTTP. */
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  /** The database and the job backend answer: the instance can take traffic. */
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.prismaHealth.pingCheck('database', this.prisma, { timeout: 2000 }),
+      () => this.queueHealth.isReady('queue'),
+    ]);
+  }
+}

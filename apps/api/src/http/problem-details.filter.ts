@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+import { DomainError, type DomainErrorKind } from '#core';
+
+import { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from './problem-details.js';
+import { RequestValidationError } from './request-validation.error.js';
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Maps everything thrown while serving a request to problem+json. Unknown errors become a 500 with an errorId in the log. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl;
+    const requestId = (request as Request & { id?: unknown }).id;
+    if (typeof requestId === 'string') problem.requestId = requestId;
+    if (problem.status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer realm="bellwether"');
+    if (response.headersSent) return;
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof RequestValidationError) {
+      const fields = exception.fields;
+      return {
+        type: problemType('validation-failed'),
+        title: 'The request is not valid',
+        status: HttpStatus.BAD_REQUEST,
+        detail: fields.map((field) => field.message).join('; '),
+        errors: fields,
+      };
+    }
+    if (exception instanceof DomainError) {
+      return {
+        type: problemType(exception.code),
+        title: exception.message,
+        status: STATUS_OF_KIND[exception.kind],
+        detail: exception.message,
+        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      return { type: problemType(httpCode(status)), title: HttpStatus[status]?.toString().replaceAll('_', ' ').toLowerCase() ?? 'error', status, detail };
+    }
+    if (isBodyParserError(exception)) {
+      return {
+        type: problemType(exception.type === 'entity.too.large' ? 'payload-too-large' : 'malformed-body'),
+        title: exception.type === 'entity.too.large' ? 'The request body is too large' : 'The request body is not valid JSON',
+        status: exception.status,
+        detail: exception.message,
+        errors: [{ field: 'body', message: exception.message }],
+      };
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');
+    return {
+      type: problemType('internal-error'),
+      title: 'Something went wrong on our side',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: `Quote errorId ${errorId} when reporting this.`,
+      errorId,
+    };
+  }
+}
+
+function httpCode(status: number): string {
+  switch (status) {
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 405:
+      return 'method-not-allowed';
+    case 413:
+      return 'payload-too-large';
+    case 429:
+      return 'too-many-requests';
+    default:
+      return `http-${status}`;
+  }
+}
+
+/** body-parser's errors carry `type` and a 4xx `status`; Nest lets them through unwrapped. */
+function isBodyParserError(error: unknown): error is { type: string; status: number; message: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { status?: unknown }).status === 'number' &&
+    (error as { status: number }).status >= 400 &&
+    (error as { status: number }).status < 500
+  );
+}

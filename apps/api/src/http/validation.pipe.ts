@@ -1,0 +1,15 @@
+import { ValidationPipe } from '@nestjs/common';
+
+import { RequestValidationError } from './request-validation.error.js';
+
+/** Every body, query and path parameter is validated against its DTO; unknown fields are refused. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new RequestValidationError(errors),
+  });
+}

@@ -1,0 +1,13 @@
+import { loadConfig } from '#config';
+import { openDatabase } from '#db';
+
+import { createApiApp } from './api-app.js';
+import { announce } from './announce.js';
+
+/** `npm run start:api`: the HTTP API alone; run workers beside it with `npm run start:worker`. */
+const config = loadConfig(process.env);
+const database = await openDatabase(config);
+const app = await createApiApp(config, database.connection);
+app.enableShutdownHooks();
+await app.listen(config.PORT, config.HOST);
+announce(app, config, 'api');

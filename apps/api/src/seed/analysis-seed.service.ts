@@ -1,0 +1,82 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { DomainError } from '#core';
+import { PredictionsService } from '#predictions';
+import { IndicatorsService, RulesService } from '#signals';
+
+import { SEED_INDICATORS, SEED_LINKS, SEED_PREDICTIONS, SEED_RULES } from './analysis.seed-data.js';
+
+const SEED_ACTOR = 'system:seed';
+
+/**
+ * Seeds the analysis's content. Idempotent and never destructive: each item is
+ * created only if its slug (or rule name) is absent, so re-running changes
+ * nothing and an analyst's edits always survive.
+ */
+@Injectable()
+export class AnalysisSeedService {
+  private readonly logger = new Logger(AnalysisSeedService.name);
+
+  constructor(
+    private readonly predictions: PredictionsService,
+    private readonly indicators: IndicatorsService,
+    private readonly rules: RulesService,
+  ) {}
+
+  async seed(now = new Date()): Promise<{ created: string[] }> {
+    const created: string[] = [];
+    const deadline = new Date(now);
+    deadline.setUTCFullYear(deadline.getUTCFullYear() + 1);
+
+    const predictionIds = new Map<string, string>();
+    for (const prediction of SEED_PREDICTIONS) {
+      const existing = await this.predictions.findBySlug(prediction.slug);
+      const row = existing ?? (await this.ignoreRace(() => this.predictions.create({ ...prediction, deadline }, SEED_ACTOR)));
+      if (!existing && row) created.push(`prediction:${prediction.slug}`);
+      predictionIds.set(prediction.slug, (row ?? (await this.predictions.get(prediction.slug))).id);
+    }
+
+    const indicatorIds = new Map<string, string>();
+    for (const indicator of SEED_INDICATORS) {
+      const existing = await this.indicators.findBySlug(indicator.slug);
+      const row = existing ?? (await this.ignoreRace(() => this.indicators.create(indicator)));
+      if (!existing && row) created.push(`indicator:${indicator.slug}`);
+      indicatorIds.set(indicator.slug, (row ?? (await this.indicators.get(indicator.slug))).id);
+    }
+
+    for (const link of SEED_LINKS) {
+      await this.indicators.addLinkIfMissing({
+        indicatorId: indicatorIds.get(link.indicator)!,
+        predictionId: predictionIds.get(link.prediction)!,
+        threshold: link.threshold,
+        likelihoodRatioUp: link.likelihoodRatioUp,
+        likelihoodRatioDown: link.likelihoodRatioDown,
+        note: link.note,
+      });
+    }
+
+    for (const rule of SEED_RULES) {
+      await this.rules.addIfMissing({
+        name: rule.name,
+        allTerms: rule.allTerms,
+        anyTerms: rule.anyTerms,
+        noneTerms: rule.noneTerms,
+        indicatorId: indicatorIds.get(rule.indicator)!,
+        impacts: rule.impacts.map((impact) => ({ ...impact, prediction: predictionIds.get(impact.prediction)! })),
+      });
+    }
+
+    if (created.length > 0) this.logger.log({ created }, 'Seeded the analysis');
+    return { created };
+  }
+
+  /** Another replica seeding at the same moment wins the race; that is fine. */
+  private async ignoreRace<T>(create: () => Promise<T>): Promise<T | null> {
+    try {
+      return await create();
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'conflict') return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+
+import { ConfigModule, type AppConfig } from '#config';
+import { DbModule, type DatabaseConnection } from '#db';
+import { JobsModule } from '#jobs';
+import { PredictionsModule } from '#predictions';
+
+import { loggingModule } from '#logging';
+
+import { MaintenanceProcessor } from './maintenance.processor.js';
+import { SchedulesService } from './schedules.service.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot(database),
+        JobsModule.forRoot(config, database),
+        loggingModule(config, { http: false }),
+        PredictionsModule,
+      ],
+      providers: [MaintenanceProcessor, SchedulesService],
+    };
+  }
+}

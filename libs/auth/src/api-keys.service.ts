@@ -1,0 +1,102 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { Injectable } from '@nestjs/common';
+
+import { AppConfig } from '#config';
+import { DomainError, NotFoundError } from '#core';
+import { PrismaService, type ApiKey, type ApiKeyRole } from '#db';
+
+import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token.js';
+
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: ApiKeyRole;
+}
+
+export type ApiKeySummary = Omit<ApiKey, 'hash'>;
+
+/** Where the admin key of this deployment came from, for the start-up message. */
+export type AdminKeyOrigin =
+  | { kind: 'bootstrap-created' }
+  | { kind: 'bootstrap-existing' }
+  | { kind: 'generated'; token: string; file: string }
+  | { kind: 'existing-keys' };
+
+/** Only record a key's use once a minute, so reads stay reads. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(input: { name: string; role: ApiKeyRole }): Promise<{ token: string; key: ApiKeySummary }> {
+    const token = generateApiKeyToken();
+    const key = await this.insert(token, input);
+    return { token, key };
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    return this.prisma.apiKey.findMany({ orderBy: { id: 'asc' }, omit: { hash: true } });
+  }
+
+  async revoke(id: string): Promise<ApiKeySummary> {
+    const existing = await this.prisma.apiKey.findUnique({ where: { id }, omit: { hash: true } });
+    if (!existing) throw new NotFoundError('API key', id, 'id');
+    if (existing.revokedAt) return existing;
+    return this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, omit: { hash: true } });
+  }
+
+  async authenticate(token: string): Promise<Principal | null> {
+    const parsed = parseApiKeyToken(token);
+    if (!parsed) return null;
+    const key = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
+    if (!key || key.revokedAt || !tokenMatchesHash(token, key.hash)) return null;
+    if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+    }
+    return { keyId: key.id, name: key.name, role: key.role };
+  }
+
+  /**
+   * BOOTSTRAP_ADMIN_KEY becomes an admin key if no key has its prefix yet. In
+   * embedded mode, a database with no key at all gets a generated admin key,
+   * written once to `<DATA_DIR>/admin-key` (mode 0600) so its owner can read it.
+   */
+  async ensureAdminKey(): Promise<AdminKeyOrigin> {
+    const bootstrap = this.config.BOOTSTRAP_ADMIN_KEY;
+    if (bootstrap) {
+      const parsed = parseApiKeyToken(bootstrap);
+      if (!parsed) throw new DomainError('invalid', 'invalid-bootstrap-key', 'BOOTSTRAP_ADMIN_KEY is malformed', 'BOOTSTRAP_ADMIN_KEY');
+      const existing = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
+      if (existing) return { kind: 'bootstrap-existing' };
+      await this.insert(bootstrap, { name: 'bootstrap admin', role: 'admin' }).catch(async (error: unknown) => {
+        // Another replica created it at the same moment.
+        if (!(await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } }))) throw error;
+      });
+      return { kind: 'bootstrap-created' };
+    }
+    if (this.config.databaseKind !== 'pglite' || (await this.prisma.apiKey.count()) > 0) {
+      return { kind: 'existing-keys' };
+    }
+    const { token } = await this.create({ name: 'embedded admin', role: 'admin' });
+    const file = join(this.config.DATA_DIR, 'admin-key');
+    await mkdir(this.config.DATA_DIR, { recursive: true });
+    await writeFile(file, `${token}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+    return { kind: 'generated', token, file };
+  }
+
+  private insert(token: string, input: { name: string; role: ApiKeyRole }): Promise<ApiKeySummary> {
+    const parsed = parseApiKeyToken(token);
+    if (!parsed) throw new Error('generated an unparseable API key');
+    return this.prisma.apiKey.create({
+      data: { name: input.name, role: input.role, prefix: parsed.prefix, hash: hashApiKeyToken(token) },
+      omit: { hash: true },
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+
+import { DatabaseConnection } from './database-connection.js';
+import { PrismaService } from './prisma.service.js';
+
+@Global()
+@Module({})
+export class DbModule {
+  static forRoot(connection: DatabaseConnection): DynamicModule {
+    return {
+      module: DbModule,
+      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService],
+      exports: [DatabaseConnection, PrismaService],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+export { DatabaseConnection } from './database-connection.js';
+export { DbModule } from './db.module.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+export * from './generated/prisma/client.js';
+export { applyMigrations, readMigrations, type MigrationFile } from './migrations.js';
+export { MIGRATIONS_DIRECTORY, openDatabase, type OpenDatabase } from './open-database.js';
+export { PrismaService, type PrismaTransaction } from './prisma.service.js';
+export { decodeCursor, pageQuery, toPage, type Page, type PageRequest } from './cursor-page.js';

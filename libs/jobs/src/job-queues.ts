@@ -1,0 +1,36 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Job, Queue } from 'bullmq';
+
+import { JOB_QUEUE, JOB_SCHEDULES, type JobName, type JobPayloads, type QueueName } from './job-definitions.js';
+
+/** Typed access to the queues: enqueue a job by name, with its payload checked at compile time. */
+@Injectable()
+export class JobQueues {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+  }
+
+  /** A `jobId` makes the enqueue idempotent: BullMQ ignores a second job with the same id. */
+  async enqueue<Name extends JobName>(name: Name, payload: JobPayloads[Name], options: { jobId?: string } = {}): Promise<Job> {
+    return this.queue(JOB_QUEUE[name]).add(name, payload, {
+      jobId: options.jobId,
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 5000 },
+    });
+  }
+
+  /** Upserting by scheduler id is what keeps several starting workers from duplicating a schedule. */
+  async ensureSchedules(): Promise<void> {
+    for (const schedule of JOB_SCHEDULES) {
+      await this.queue(JOB_QUEUE[schedule.job]).upsertJobScheduler(
+        schedule.id,
+        { every: schedule.every },
+        { name: schedule.job, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } } },
+      );
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { loggingModule } from './logging.module.js';

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+
+import { DomainError, NotFoundError } from '#core';
+import { pageQuery, Prisma, PrismaService, toPage, type Indicator, type Page, type PageRequest } from '#db';
+
+export interface NewIndicator {
+  slug: string;
+  name: string;
+  description: string;
+  unit: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class IndicatorsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(request: PageRequest): Promise<Page<Indicator>> {
+    return toPage(await this.prisma.indicator.findMany(pageQuery(request)), request.limit);
+  }
+
+  /** Indicators are addressable by id or by slug. */
+  async get(idOrSlug: string, field = 'idOrSlug'): Promise<Indicator> {
+    const indicator = await this.prisma.indicator.findUnique({
+      where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+    });
+    if (!indicator) throw new NotFoundError('Indicator', idOrSlug, field);
+    return indicator;
+  }
+
+  async findBySlug(slug: string): Promise<Indicator | null> {
+    return this.prisma.indicator.findUnique({ where: { slug } });
+  }
+
+  async create(input: NewIndicator): Promise<Indicator> {
+    try {
+      return await this.prisma.indicator.create({ data: input });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw new DomainError('conflict', 'slug-taken', `An indicator with slug "${input.slug}" already exists`, 'slug');
+      }
+      throw error;
+    }
+  }
+
+  /** Adds a link unless one with the same indicator, prediction and threshold exists; never changes an existing one. */
+  async addLinkIfMissing(link: {
+    indicatorId: string;
+    predictionId: string;
+    threshold: number;
+    likelihoodRatioUp: number;
+    likelihoodRatioDown: number;
+    note?: string;
+  }): Promise<void> {
+    await this.prisma.indicatorLink.createMany({ data: [link], skipDuplicates: true });
+  }
+}
