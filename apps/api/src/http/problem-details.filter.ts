@@ -54,20 +54,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
       };
     }
+    // Nest wraps body-parser's errors (malformed JSON, too large) in an HttpException; unwrap them.
+    const bodyError = isBodyParserError(exception) ? exception : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : null;
+    if (bodyError) {
+      const tooLarge = bodyError.type === 'entity.too.large';
+      return {
+        type: problemType(tooLarge ? 'payload-too-large' : 'malformed-body'),
+        title: tooLarge ? 'The request body is too large' : 'The request body is not valid JSON',
+        status: bodyError.status,
+        detail: bodyError.message,
+        errors: [{ field: 'body', message: bodyError.message }],
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return { type: problemType(httpCode(status)), title: HttpStatus[status]?.toString().replaceAll('_', ' ').toLowerCase() ?? 'error', status, detail };
-    }
-    if (isBodyParserError(exception)) {
-      return {
-        type: problemType(exception.type === 'entity.too.large' ? 'payload-too-large' : 'malformed-body'),
-        title: exception.type === 'entity.too.large' ? 'The request body is too large' : 'The request body is not valid JSON',
-        status: exception.status,
-        detail: exception.message,
-        errors: [{ field: 'body', message: exception.message }],
-      };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');
