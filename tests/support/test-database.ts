@@ -21,7 +21,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   if (options.migrate ?? true) await applyMigrations(url.toString(), MIGRATIONS_DIRECTORY);
-  return { name, url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { name, url: url.toString(), drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
 }
 
 export async function adminQuery(sql: string, databaseUrl = TEST_DATABASE_URL): Promise<pg.QueryResult> {
