@@ -24,7 +24,8 @@ export function announce(app: NestExpressApplication, config: AppConfig, role: '
     case 'bootstrap-existing':
       lines.push('admin key: BOOTSTRAP_ADMIN_KEY (already present)');
       break;
-    default:
+    case 'existing-keys':
+    case undefined:
       lines.push(`admin key: use an existing key${config.databaseKind === 'pglite' ? ` (the generated one is in ${config.DATA_DIR}/admin-key)` : ''}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);

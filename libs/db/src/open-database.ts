@@ -33,7 +33,7 @@ export interface OpenDatabase {
 export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
     await applyMigrations(config.DATABASE_URL, MIGRATIONS_DIRECTORY);
-    return { connection: new DatabaseConnection(config.DATABASE_URL, 'postgres'), close: async () => undefined };
+    return { connection: new DatabaseConnection(config.DATABASE_URL, 'postgres'), close: () => Promise.resolve() };
   }
   const embedded = await startEmbeddedPostgres(config.DATA_DIR);
   try {

@@ -29,7 +29,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = request.originalUrl;
     const requestId = (request as Request & { id?: unknown }).id;
     if (typeof requestId === 'string') problem.requestId = requestId;
-    if (problem.status === HttpStatus.UNAUTHORIZED) response.setHeader('WWW-Authenticate', 'Bearer realm="bellwether"');
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="bellwether"');
     if (response.headersSent) return;
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
@@ -69,8 +69,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      const detail = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-      return { type: problemType(httpCode(status)), title: HttpStatus[status]?.toString().replaceAll('_', ' ').toLowerCase() ?? 'error', status, detail };
+      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const detail = typeof message === 'string' ? message : exception.message;
+      return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');
@@ -82,6 +83,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       errorId,
     };
   }
+}
+
+function httpTitle(status: number): string {
+  const name = (HttpStatus as unknown as Record<number, string | undefined>)[status];
+  return name ? name.replaceAll('_', ' ').toLowerCase() : 'error';
 }
 
 function httpCode(status: number): string {

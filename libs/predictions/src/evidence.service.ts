@@ -1,0 +1,347 @@
+import { Injectable } from '@nestjs/common';
+
+import {
+  deltaLogOdds,
+  DomainError,
+  isAcceptedLikelihoodRatio,
+  likelihoodRatioFor,
+  MAX_LIKELIHOOD_RATIO,
+  MIN_LIKELIHOOD_RATIO,
+  NotFoundError,
+  retractionDelta,
+  type EvidenceDirection,
+  type EvidenceStrength,
+} from '#core';
+import { Prisma, PrismaService, toPage, decodeCursor, type Evidence, type EvidenceImpact, type Page, type PrismaTransaction } from '#db';
+
+import { AuditTrailService } from './audit-trail.service.js';
+import { confidenceChangedPayload, OutboxWriter, type ConfidenceEvent } from './outbox-writer.js';
+import {
+  assertOpenForMoves,
+  CONFIDENCE_TRANSACTION_OPTIONS,
+  lockPredictionsForUpdate,
+  resolvePredictionIds,
+} from './prediction-row-lock.js';
+
+export interface EvidenceImpactInput {
+  /** Prediction id or slug. */
+  prediction: string;
+  likelihoodRatio?: number;
+  direction?: 'supports' | 'contradicts';
+  strength?: 'weak' | 'moderate' | 'strong';
+}
+
+export interface RecordEvidenceInput {
+  summary: string;
+  sourceUrl?: string | null;
+  observedAt: Date;
+  /** In [0, 1]; defaults to 1. */
+  reliability?: number;
+  impacts: EvidenceImpactInput[];
+  indicatorReadingId?: string | null;
+  signalItemId?: string | null;
+}
+
+export interface EvidenceMove {
+  predictionId: string;
+  slug: string;
+  likelihoodRatio: number;
+  deltaLogOdds: number;
+  probabilityBefore: number;
+  probabilityAfter: number;
+}
+
+export interface RecordedEvidence {
+  id: string;
+  impacts: EvidenceMove[];
+}
+
+export interface RetractedEvidence {
+  id: string;
+  retractedAt: Date;
+  impacts: EvidenceMove[];
+}
+
+export interface EvidenceFilter {
+  /** Prediction id or slug. */
+  prediction?: string;
+  /** Indicator id or slug: evidence derived from that indicator's readings. */
+  indicator?: string;
+  observedFrom?: Date;
+  observedTo?: Date;
+  cursor?: string;
+  limit: number;
+}
+
+export type EvidenceWithImpacts = Evidence & { impacts: (EvidenceImpact & { prediction: { slug: string } })[] };
+
+const DIRECTIONS: readonly string[] = ['supports', 'contradicts'];
+const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'];
+const MAX_IMPACTS = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface CheckedImpact {
+  prediction: string;
+  likelihoodRatio: number;
+  direction: EvidenceDirection | null;
+  strength: EvidenceStrength | null;
+}
+
+const invalid = (code: string, message: string, field: string) => new DomainError('invalid', code, message, field);
+
+/**
+ * Records evidence and moves every prediction it bears on, in one transaction:
+ * lock the predictions (ascending id), compute each dL = r * ln(LR), insert the
+ * evidence, its impacts and one audit entry per prediction, and the outbox events.
+ */
+@Injectable()
+export class EvidenceService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly auditTrail: AuditTrailService,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** With `tx`, runs inside the caller's transaction (the caller commits); otherwise in its own. */
+  async record(input: RecordEvidenceInput, actor: string, tx?: PrismaTransaction): Promise<RecordedEvidence> {
+    const reliability = checkReliability(input.reliability);
+    const impacts = checkImpacts(input.impacts);
+    checkSummaryAndSource(input);
+    if (tx) return this.recordIn(tx, input, reliability, impacts, actor);
+    return this.prisma.$transaction((own) => this.recordIn(own, input, reliability, impacts, actor), CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  private async recordIn(
+    tx: PrismaTransaction,
+    input: RecordEvidenceInput,
+    reliability: number,
+    impacts: CheckedImpact[],
+    actor: string,
+  ): Promise<RecordedEvidence> {
+    const predictionIds = await resolvePredictionIds(
+      tx,
+      impacts.map((impact) => impact.prediction),
+      (index) => `impacts[${index}].prediction`,
+    );
+    const firstIndexOf = new Map<string, number>();
+    predictionIds.forEach((id, index) => {
+      if (firstIndexOf.has(id)) {
+        throw invalid('duplicate-impact', `impacts[${index}].prediction names the same prediction as impacts[${firstIndexOf.get(id)}]`, `impacts[${index}].prediction`);
+      }
+      firstIndexOf.set(id, index);
+    });
+    const locked = await lockPredictionsForUpdate(tx, predictionIds);
+    predictionIds.forEach((id, index) => {
+      const prediction = locked.get(id);
+      if (!prediction) throw new NotFoundError('Prediction', impacts[index]!.prediction, `impacts[${index}].prediction`);
+      assertOpenForMoves(prediction, `impacts[${index}].prediction`);
+    });
+
+    const evidence = await tx.evidence.create({
+      data: {
+        summary: input.summary,
+        sourceUrl: input.sourceUrl ?? null,
+        observedAt: input.observedAt,
+        reliability,
+        actor,
+        indicatorReadingId: input.indicatorReadingId ?? null,
+        signalItemId: input.signalItemId ?? null,
+      },
+      select: { id: true },
+    });
+    const deltas = impacts.map((impact) => deltaLogOdds(impact.likelihoodRatio, reliability));
+    await tx.evidenceImpact.createMany({
+      data: impacts.map((impact, index) => ({
+        evidenceId: evidence.id,
+        predictionId: predictionIds[index]!,
+        likelihoodRatio: impact.likelihoodRatio,
+        reliability,
+        deltaLogOdds: deltas[index]!,
+        direction: impact.direction,
+        strength: impact.strength,
+      })),
+    });
+
+    const moves: EvidenceMove[] = [];
+    const events: ConfidenceEvent[] = [];
+    for (const [index, impact] of impacts.entries()) {
+      const head = locked.get(predictionIds[index]!)!;
+      const entry = await this.auditTrail.append(tx, head, {
+        kind: 'evidence',
+        deltaLogOdds: deltas[index]!,
+        actor,
+        evidenceId: evidence.id,
+        detail: { likelihoodRatio: impact.likelihoodRatio, reliability },
+      });
+      moves.push({
+        predictionId: head.id,
+        slug: head.slug,
+        likelihoodRatio: impact.likelihoodRatio,
+        deltaLogOdds: entry.deltaLogOdds,
+        probabilityBefore: entry.probabilityBefore,
+        probabilityAfter: entry.probabilityAfter,
+      });
+      events.push({ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) });
+    }
+    events.unshift({
+      type: 'evidence.recorded',
+      predictionId: null,
+      payload: {
+        evidenceId: evidence.id,
+        summary: input.summary,
+        sourceUrl: input.sourceUrl ?? null,
+        observedAt: input.observedAt.toISOString(),
+        reliability,
+        actor,
+        impacts: moves.map((move) => ({ ...move })),
+      },
+    });
+    await this.outbox.write(tx, events);
+    return { id: evidence.id, impacts: moves };
+  }
+
+  /**
+   * Retraction deletes nothing: each prediction the evidence moved gets a
+   * compensating entry of -dL, and the evidence is marked retracted.
+   */
+  async retract(evidenceId: string, reason: string, actor: string): Promise<RetractedEvidence> {
+    if (reason.trim().length === 0) throw invalid('reason-required', 'reason must say why the evidence is retracted', 'reason');
+    return this.prisma.$transaction(async (tx) => {
+      // The evidence row first, then the predictions: every retraction takes its locks in that order.
+      const [row] = await tx.$queryRaw<{ retractedAt: Date | null }[]>`
+        SELECT "retractedAt" FROM "Evidence" WHERE "id" = ${evidenceId}::uuid FOR UPDATE`;
+      if (!row) throw new NotFoundError('Evidence', evidenceId, 'id');
+      if (row.retractedAt) throw new DomainError('conflict', 'evidence-retracted', `Evidence "${evidenceId}" was already retracted`, 'id');
+      const impacts = await tx.evidenceImpact.findMany({ where: { evidenceId }, orderBy: { predictionId: 'asc' } });
+      const locked = await lockPredictionsForUpdate(tx, impacts.map((impact) => impact.predictionId));
+      for (const impact of impacts) assertOpenForMoves(locked.get(impact.predictionId)!, 'id');
+
+      const moves: EvidenceMove[] = [];
+      const events: ConfidenceEvent[] = [];
+      for (const impact of impacts) {
+        const head = locked.get(impact.predictionId)!;
+        const entry = await this.auditTrail.append(tx, head, {
+          kind: 'retraction',
+          deltaLogOdds: retractionDelta(impact.deltaLogOdds),
+          actor,
+          evidenceId,
+          reason,
+        });
+        moves.push({
+          predictionId: head.id,
+          slug: head.slug,
+          likelihoodRatio: impact.likelihoodRatio,
+          deltaLogOdds: entry.deltaLogOdds,
+          probabilityBefore: entry.probabilityBefore,
+          probabilityAfter: entry.probabilityAfter,
+        });
+        events.push({ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) });
+      }
+      const retractedAt = new Date();
+      await tx.evidence.update({ where: { id: evidenceId }, data: { retractedAt, retractionReason: reason, retractedBy: actor } });
+      events.unshift({
+        type: 'evidence.retracted',
+        predictionId: null,
+        payload: { evidenceId, reason, actor, impacts: moves.map((move) => ({ ...move })) },
+      });
+      await this.outbox.write(tx, events);
+      return { id: evidenceId, retractedAt, impacts: moves };
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  async get(id: string): Promise<EvidenceWithImpacts> {
+    const evidence = await this.prisma.evidence.findUnique({ where: { id }, include: impactsWithSlug });
+    if (!evidence) throw new NotFoundError('Evidence', id, 'id');
+    return evidence;
+  }
+
+  /** Newest-last keyset pages over evidence ids (UUIDv7, so creation order). */
+  async list(filter: EvidenceFilter): Promise<Page<EvidenceWithImpacts>> {
+    const after = decodeCursor(filter.cursor);
+    const where: Prisma.EvidenceWhereInput = {};
+    if (after) where.id = { gt: after };
+    if (filter.prediction !== undefined) {
+      const [predictionId] = await resolvePredictionIds(this.prisma, [filter.prediction], () => 'prediction');
+      where.impacts = { some: { predictionId: predictionId! } };
+    }
+    if (filter.indicator !== undefined) {
+      // Read-only look-up of the signals lib's table: evidence only keeps the reading's id.
+      const indicator = await this.prisma.indicator.findFirst({
+        where: UUID.test(filter.indicator) ? { id: filter.indicator.toLowerCase() } : { slug: filter.indicator },
+        select: { id: true },
+      });
+      if (!indicator) throw new NotFoundError('Indicator', filter.indicator, 'indicator');
+      where.indicatorReading = { indicatorId: indicator.id };
+    }
+    if (filter.observedFrom || filter.observedTo) {
+      where.observedAt = { ...(filter.observedFrom ? { gte: filter.observedFrom } : {}), ...(filter.observedTo ? { lte: filter.observedTo } : {}) };
+    }
+    const rows = await this.prisma.evidence.findMany({ where, include: impactsWithSlug, orderBy: { id: 'asc' }, take: filter.limit + 1 });
+    return toPage(rows, filter.limit);
+  }
+}
+
+const impactsWithSlug = {
+  impacts: { include: { prediction: { select: { slug: true } } }, orderBy: { createdAt: 'asc' } },
+} as const satisfies Prisma.EvidenceInclude;
+
+function checkReliability(reliability: number | undefined): number {
+  if (reliability === undefined) return 1;
+  if (typeof reliability !== 'number' || !(reliability >= 0 && reliability <= 1)) {
+    throw invalid('reliability-out-of-range', `reliability must be a number within [0, 1], got ${String(reliability)}`, 'reliability');
+  }
+  return reliability;
+}
+
+function checkSummaryAndSource(input: RecordEvidenceInput): void {
+  if (typeof input.summary !== 'string' || input.summary.trim().length === 0) {
+    throw invalid('summary-required', 'summary must say what was observed', 'summary');
+  }
+  if (!(input.observedAt instanceof Date) || Number.isNaN(input.observedAt.getTime())) {
+    throw invalid('invalid-observed-at', 'observedAt must be a valid time', 'observedAt');
+  }
+  if (input.sourceUrl != null && !/^https?:\/\/\S+$/i.test(input.sourceUrl)) {
+    throw invalid('invalid-source-url', 'sourceUrl must be an http(s) URL', 'sourceUrl');
+  }
+}
+
+/** Each impact gives either a likelihood ratio or a direction with a strength, never both. */
+function checkImpacts(impacts: readonly EvidenceImpactInput[]): CheckedImpact[] {
+  if (!Array.isArray(impacts) || impacts.length === 0) {
+    throw invalid('impacts-required', 'impacts must name at least one prediction', 'impacts');
+  }
+  if (impacts.length > MAX_IMPACTS) {
+    throw invalid('too-many-impacts', `impacts may hold at most ${MAX_IMPACTS} predictions`, 'impacts');
+  }
+  return impacts.map((impact, index) => {
+    const field = (name: string) => `impacts[${index}].${name}`;
+    if (typeof impact.prediction !== 'string' || impact.prediction.trim().length === 0) {
+      throw invalid('invalid-impact', `${field('prediction')} must be a prediction id or slug`, field('prediction'));
+    }
+    if (impact.likelihoodRatio !== undefined) {
+      if (impact.direction !== undefined || impact.strength !== undefined) {
+        throw invalid('invalid-impact', `${field('likelihoodRatio')} and direction/strength are alternatives; give one`, field('likelihoodRatio'));
+      }
+      if (typeof impact.likelihoodRatio !== 'number' || !isAcceptedLikelihoodRatio(impact.likelihoodRatio)) {
+        throw invalid(
+          'likelihood-ratio-out-of-range',
+          `${field('likelihoodRatio')} must be within [${MIN_LIKELIHOOD_RATIO}, ${MAX_LIKELIHOOD_RATIO}], got ${String(impact.likelihoodRatio)}`,
+          field('likelihoodRatio'),
+        );
+      }
+      return { prediction: impact.prediction, likelihoodRatio: impact.likelihoodRatio, direction: null, strength: null };
+    }
+    if (impact.direction === undefined || !DIRECTIONS.includes(impact.direction)) {
+      throw invalid('invalid-impact', `${field('direction')} must be supports or contradicts when no likelihoodRatio is given`, field('direction'));
+    }
+    if (impact.strength === undefined || !STRENGTHS.includes(impact.strength)) {
+      throw invalid('invalid-impact', `${field('strength')} must be weak, moderate or strong when no likelihoodRatio is given`, field('strength'));
+    }
+    return {
+      prediction: impact.prediction,
+      likelihoodRatio: likelihoodRatioFor(impact.direction, impact.strength),
+      direction: impact.direction,
+      strength: impact.strength,
+    };
+  });
+}

@@ -1,0 +1,36 @@
+import { canonicalUrl, signalContentHash } from './signal-identity.js';
+
+describe('canonicalUrl', () => {
+  it('drops the fragment, tracking parameters and default port and sorts the rest', () => {
+    expect(canonicalUrl('HTTPS://Example.COM:443/a/b?z=1&utm_source=x&a=2#top')).toBe('https://example.com/a/b?a=2&z=1');
+  });
+
+  it('gives the same form for links that differ only in tracking', () => {
+    expect(canonicalUrl('https://example.com/story?fbclid=abc')).toBe(canonicalUrl('https://example.com/story'));
+  });
+
+  it('keeps the path as it is: /a and /a/ may be different pages', () => {
+    expect(canonicalUrl('https://example.com/a/')).not.toBe(canonicalUrl('https://example.com/a'));
+  });
+
+  it.each([['not a url'], ['ftp://example.com/file'], ['javascript:alert(1)'], ['/relative/path']])('refuses %s', (raw) => {
+    expect(canonicalUrl(raw)).toBeNull();
+  });
+});
+
+describe('signalContentHash', () => {
+  it('ignores case and whitespace differences', () => {
+    expect(signalContentHash({ title: 'Huawei  Ascend\nwins', summary: 'A B' })).toBe(
+      signalContentHash({ title: 'huawei ascend wins', summary: ' a b ' }),
+    );
+  });
+
+  it('tells different summaries apart, and an absent summary equals an empty one', () => {
+    expect(signalContentHash({ title: 't', summary: 'x' })).not.toBe(signalContentHash({ title: 't', summary: 'y' }));
+    expect(signalContentHash({ title: 't' })).toBe(signalContentHash({ title: 't', summary: '' }));
+  });
+
+  it('does not let the title and summary boundary move', () => {
+    expect(signalContentHash({ title: 'a b', summary: 'c' })).not.toBe(signalContentHash({ title: 'a', summary: 'b c' }));
+  });
+});

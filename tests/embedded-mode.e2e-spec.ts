@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ENTRY = join(process.cwd(), 'dist/apps/embedded/src/main.js');
+
+interface RunningBellwether {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+/** Starts the built `npm start` entry as a user would, with nothing but a data directory and a free port. */
+async function start(dataDir: string): Promise<RunningBellwether> {
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.BOOTSTRAP_ADMIN_KEY;
+  const child = spawn(process.execPath, [ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up message within 60 s:\n${output}`)), 60_000);
+    const check = (): void => {
+      const match = /listening on (http:\/\/[\w.]+:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+  return { child, baseUrl, output: () => output };
+}
+
+async function stop(running: RunningBellwether): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
+  running.child.kill('SIGTERM');
+  return exited;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  return condition();
+}
+
+describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend, no other setup', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: npm test builds it first (pretest)`);
+    dataDir = await mkdtemp(join(tmpdir(), 'bellwether-embedded-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, seeds, prints the admin key, runs the scheduled job, and a restart reuses the same data', async () => {
+    const first = await start(dataDir);
+    let predictionIds: string[];
+    let adminKey: string;
+    try {
+      expect(first.output()).toMatch(/admin key \(shown once, also saved to .*admin-key/);
+      const keyFile = join(dataDir, 'admin-key');
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      adminKey = (await readFile(keyFile, 'utf8')).trim();
+      expect(first.output()).toContain(adminKey);
+
+      const unauthenticated = await fetch(`${first.baseUrl}/v1/predictions`);
+      expect(unauthenticated.status).toBe(401);
+      const response = await fetch(`${first.baseUrl}/v1/predictions`, { headers: { Authorization: `Bearer ${adminKey}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { items: { id: string; slug: string; prior: number; deadline: string }[] };
+      expect(body.items.map((p) => p.slug).sort()).toEqual(
+        ['china-alt-compute-acceleration', 'china-domain-parity', 'deepseek-blacklisted-12m', 'us-china-ai-bifurcation'],
+      );
+      predictionIds = body.items.map((p) => p.id).sort();
+
+      // The audit check's job scheduler fires at once; the worker in the same process runs it through BullMQ.
+      expect(await waitFor(() => /"job":"verify-audit".*"msg":"Processing job"/.test(first.output()), 30_000)).toBe(true);
+    } finally {
+      expect(await stop(first)).toBe(0);
+    }
+
+    const second = await start(dataDir);
+    try {
+      expect(second.output()).not.toContain('shown once');
+      const response = await fetch(`${second.baseUrl}/v1/predictions`, { headers: { Authorization: `Bearer ${adminKey}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { items: { id: string }[] };
+      expect(body.items.map((p) => p.id).sort()).toEqual(predictionIds);
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+  }, 180_000);
+});

@@ -1,0 +1,30 @@
+import { JobQueues } from '#jobs';
+import { createTestApp, type TestApp } from '#test/test-app.js';
+
+/** One job engine in both modes: the same scheduler and processor run on Redis and on BullMQ's PostgreSQL backend. */
+describe.each([['redis'], ['postgres']] as const)('the audit check job scheduler on BullMQ/%s', (queue) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ queue, worker: true });
+  });
+  afterAll(() => t.close());
+
+  it('creates the scheduler once, however many workers start, and the worker runs its job', async () => {
+    const maintenance = t.worker!.get(JobQueues).queue('maintenance');
+    // A second worker starting up upserts the same scheduler id: still one scheduler.
+    await t.worker!.get(JobQueues).ensureSchedules();
+    const schedulers = await maintenance.getJobSchedulers();
+    expect(schedulers.map((scheduler) => scheduler.key)).toEqual(['verify-audit-hourly']);
+
+    const deadline = Date.now() + 30_000;
+    let completed = await maintenance.getCompleted();
+    while (completed.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      completed = await maintenance.getCompleted();
+    }
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.name).toBe('verify-audit');
+    expect(completed[0]!.returnvalue).toEqual({ ok: true, chains: 4, entries: 4, firstBroken: null });
+  });
+});
