@@ -47,7 +47,7 @@ export class PGliteSocketServer {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(socket);
-      void this.abandon(session);
+      this.abandon(session);
     });
   }
 
@@ -81,15 +81,16 @@ export class PGliteSocketServer {
     }
   }
 
-  /** A client that vanishes mid-transaction must not leave the shared session inside it. */
-  private async abandon(session: ClientSession): Promise<void> {
+  /** A closed client leaves the queue; if it holds the database, its run loop wakes, rolls back and releases it. */
+  private abandon(session: ClientSession): void {
     session.closed = true;
     const index = this.waiting.indexOf(session);
     if (index >= 0) this.waiting.splice(index, 1);
-    if (this.owner === session) {
-      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
-      this.release(session);
-    }
+  }
+
+  /** A client that vanished inside a transaction must not leave the shared session in it. */
+  async rollbackAbandoned(): Promise<void> {
+    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
   }
 }
 
@@ -148,8 +149,10 @@ class ClientSession {
           (message.kind === 'startup' || message.type === SYNC || message.type === QUERY) && !this.server.isInTransaction();
       }
     } catch {
+      this.closed = true;
       this.socket.destroy();
     } finally {
+      if (this.closed) await this.server.rollbackAbandoned();
       this.running = false;
       this.server.release(this);
       if (!this.closed && this.hasCompleteMessage()) this.server.request(this);
