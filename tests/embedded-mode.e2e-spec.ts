@@ -14,7 +14,7 @@ interface RunningBellwether {
 
 /** Starts the built `npm start` entry as a user would, with nothing but a data directory and a free port. */
 async function start(dataDir: string): Promise<RunningBellwether> {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.BOOTSTRAP_ADMIN_KEY;
