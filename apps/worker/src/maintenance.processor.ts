@@ -1,19 +1,21 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 
-import type { JobName } from '#jobs';
-import { AuditVerificationService } from '#predictions';
+import type { QueueJob } from '#jobs';
+import { AuditVerificationService, PredictionDeadlinesService } from '#predictions';
 
 @Processor('maintenance')
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(private readonly auditVerification: AuditVerificationService) {
+  constructor(
+    private readonly auditVerification: AuditVerificationService,
+    private readonly deadlines: PredictionDeadlinesService,
+  ) {
     super();
   }
 
-  async process(job: Job<unknown, unknown, JobName>): Promise<unknown> {
+  async process(job: QueueJob<'maintenance'>): Promise<unknown> {
     this.logger.log({ job: job.name, jobId: job.id }, 'Processing job');
     switch (job.name) {
       case 'verify-audit': {
@@ -21,6 +23,10 @@ export class MaintenanceProcessor extends WorkerHost {
         if (!result.ok) this.logger.error({ firstBroken: result.firstBroken }, 'The audit trail does not verify');
         return result;
       }
+      case 'mark-due-predictions':
+        return { due: await this.deadlines.markDue() };
+      case 'record-quiet-days':
+        return { recorded: await this.deadlines.recordQuietDays() };
     }
   }
 }

@@ -1,3 +1,12 @@
-export { JOB_QUEUE, JOB_SCHEDULES, QUEUE_NAMES, type JobName, type JobPayloads, type QueueName } from './job-definitions.js';
+export {
+  JOB_QUEUE,
+  JOB_SCHEDULES,
+  QUEUE_NAMES,
+  type JobName,
+  type JobNameIn,
+  type JobPayloads,
+  type QueueJob,
+  type QueueName,
+} from './job-definitions.js';
 export { JobQueues } from './job-queues.js';
 export { JobsModule } from './jobs.module.js';

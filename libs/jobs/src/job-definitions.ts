@@ -1,22 +1,45 @@
+import type { Job } from 'bullmq';
+
 /**
  * The one source of truth for background work: every queue, every job name,
  * the payload each job carries, and which queue runs it.
  */
-export const QUEUE_NAMES = ['maintenance'] as const;
+export const QUEUE_NAMES = ['maintenance', 'ingest'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   /** Recompute every audit hash chain and the replay invariant. */
   'verify-audit': Record<string, never>;
+  /** Open predictions past their deadline become due for resolution (a prediction.due event each). */
+  'mark-due-predictions': Record<string, never>;
+  /** One quiet-day update per whole UTC day without the event, for "X happens by the deadline" predictions. */
+  'record-quiet-days': Record<string, never>;
+  /** The scheduler tick: enqueue one fetch-source job per enabled source whose nextFetchAt has come. */
+  'enqueue-due-sources': Record<string, never>;
+  /** Fetch one source; `scheduledFor` is the nextFetchAt it was due at, so a job made stale by a change is skipped. */
+  'fetch-source': { sourceId: string; scheduledFor: number };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_QUEUE: { [Name in JobName]: QueueName } = {
+export const JOB_QUEUE = {
   'verify-audit': 'maintenance',
-};
+  'mark-due-predictions': 'maintenance',
+  'record-quiet-days': 'maintenance',
+  'enqueue-due-sources': 'ingest',
+  'fetch-source': 'ingest',
+} as const satisfies { [Name in JobName]: QueueName };
+
+/** The job names one queue runs, and its jobs typed by name: a processor's `switch (job.name)` is then exhaustive. */
+export type JobNameIn<Queue extends QueueName> = { [Name in JobName]: (typeof JOB_QUEUE)[Name] extends Queue ? Name : never }[JobName];
+export type QueueJob<Queue extends QueueName> = { [Name in JobNameIn<Queue>]: Job<JobPayloads[Name], unknown, Name> }[JobNameIn<Queue>];
 
 /** Recurring jobs, created once cluster-wide as BullMQ job schedulers (upserted by id). */
 export const JOB_SCHEDULES: readonly { id: string; job: JobName; every: number }[] = [
   { id: 'verify-audit-hourly', job: 'verify-audit', every: 60 * 60 * 1000 },
+  { id: 'mark-due-predictions-every-5-minutes', job: 'mark-due-predictions', every: 5 * 60 * 1000 },
+  // Hourly, not daily: each run records every whole day not yet recorded, and a day is recorded once
+  // (row lock plus a unique index), so the extra runs are cheap no-ops that make a missed run harmless.
+  { id: 'record-quiet-days-hourly', job: 'record-quiet-days', every: 60 * 60 * 1000 },
+  { id: 'enqueue-due-sources-every-minute', job: 'enqueue-due-sources', every: 60 * 1000 },
 ];

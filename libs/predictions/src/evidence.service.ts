@@ -307,7 +307,8 @@ function checkSummaryAndSource(input: RecordEvidenceInput): void {
 
 /** Each impact gives either a likelihood ratio or a direction with a strength, never both. */
 function checkImpacts(impacts: readonly EvidenceImpactInput[]): CheckedImpact[] {
-  if (!Array.isArray(impacts) || impacts.length === 0) {
+  // Internal callers are typed, but the shape still arrives from JSON somewhere upstream.
+  if (!Array.isArray(impacts as unknown) || impacts.length === 0) {
     throw invalid('impacts-required', 'impacts must name at least one prediction', 'impacts');
   }
   if (impacts.length > MAX_IMPACTS) {

@@ -1,4 +1,33 @@
 export { AuditTrailService, auditEntryContent, type AuditMove, type ChainHead } from './audit-trail.service.js';
 export { AuditVerificationService, type AuditVerification } from './audit-verification.service.js';
+export {
+  EvidenceService,
+  type EvidenceFilter,
+  type EvidenceImpactInput,
+  type EvidenceMove,
+  type EvidenceWithImpacts,
+  type RecordedEvidence,
+  type RecordEvidenceInput,
+  type RetractedEvidence,
+} from './evidence.service.js';
+export { OutboxWriter, type ConfidenceEvent, type ConfidenceEventType } from './outbox-writer.js';
+export { PredictionDeadlinesService } from './prediction-deadlines.service.js';
+export {
+  describeMove,
+  PredictionHistoryService,
+  type Explanation,
+  type ExplainedMove,
+  type SequencePage,
+  type SequencePageRequest,
+  type WhatIf,
+} from './prediction-history.service.js';
 export { PredictionsModule } from './predictions.module.js';
-export { PredictionsService, type NewPrediction } from './predictions.service.js';
+export {
+  PredictionsService,
+  type ConfidenceMove,
+  type NewPrediction,
+  type PredictionTextEdit,
+  type Resolution,
+  type ResolutionOutcome,
+} from './predictions.service.js';
+export { ScorecardService, type LinkedIndicator, type Scorecard, type Scores, type ScorecardsTable, type TopEvidence } from './scorecard.service.js';

@@ -2,10 +2,23 @@ import { Module } from '@nestjs/common';
 
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditVerificationService } from './audit-verification.service.js';
+import { EvidenceService } from './evidence.service.js';
+import { OutboxWriter } from './outbox-writer.js';
+import { PredictionDeadlinesService } from './prediction-deadlines.service.js';
+import { PredictionHistoryService } from './prediction-history.service.js';
 import { PredictionsService } from './predictions.service.js';
+import { ScorecardService } from './scorecard.service.js';
 
-@Module({
-  providers: [PredictionsService, AuditTrailService, AuditVerificationService],
-  exports: [PredictionsService, AuditTrailService, AuditVerificationService],
-})
+const SERVICES = [
+  PredictionsService,
+  AuditTrailService,
+  AuditVerificationService,
+  EvidenceService,
+  OutboxWriter,
+  PredictionDeadlinesService,
+  PredictionHistoryService,
+  ScorecardService,
+];
+
+@Module({ providers: SERVICES, exports: SERVICES })
 export class PredictionsModule {}

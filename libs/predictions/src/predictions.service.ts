@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, GENESIS_HASH, logit, NotFoundError, probabilityFromLogOdds } from '#core';
-import { pageQuery, Prisma, PrismaService, toPage, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
+import { DomainError, GENESIS_HASH, isAcceptedProbability, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
+import { pageQuery, Prisma, PrismaService, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
 
 import { AuditTrailService } from './audit-trail.service.js';
+import { confidenceChangedPayload, OutboxWriter } from './outbox-writer.js';
+import { assertOpenForMoves, CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
 
 export interface NewPrediction {
   slug: string;
@@ -15,6 +17,34 @@ export interface NewPrediction {
   eventByDeadline?: boolean;
 }
 
+/** The text of a prediction; the probability is never edited, only moved through the audit trail. */
+export interface PredictionTextEdit {
+  title?: string;
+  statement?: string;
+  resolutionCriteria?: string;
+}
+
+export type ResolutionOutcome = 'true' | 'false' | 'annulled';
+
+export interface Resolution {
+  outcome: ResolutionOutcome;
+  note: string;
+  sourceUrl?: string | null;
+  /** When the event happened (or was settled), as distinct from when it was recorded. Defaults to now. */
+  occurredAt?: Date | null;
+}
+
+export interface ConfidenceMove {
+  prediction: Prediction;
+  entry: AuditEntry;
+}
+
+const STATUS_OF_OUTCOME: Record<ResolutionOutcome, PredictionStatus> = {
+  true: 'resolved_true',
+  false: 'resolved_false',
+  annulled: 'annulled',
+};
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -22,6 +52,7 @@ export class PredictionsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly auditTrail: AuditTrailService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<Prediction>> {
@@ -48,6 +79,12 @@ export class PredictionsService {
 
   /** Creates the prediction and the first entry of its audit trail, the prior. */
   async create(input: NewPrediction, actor: string): Promise<Prediction> {
+    if (!isAcceptedProbability(input.prior)) {
+      throw new DomainError('invalid', 'prior-out-of-range', `prior must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'prior');
+    }
+    if (!(input.deadline.getTime() > Date.now())) {
+      throw new DomainError('invalid', 'deadline-in-past', 'deadline must be a time in the future', 'deadline');
+    }
     const priorLogOdds = logit(input.prior);
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -84,5 +121,149 @@ export class PredictionsService {
       }
       throw error;
     }
+  }
+
+  /** Edits the text; each edit bumps the revision and keeps the new version beside every earlier one. */
+  async updateText(idOrSlug: string, edit: PredictionTextEdit, actor: string): Promise<Prediction> {
+    const fields = (['title', 'statement', 'resolutionCriteria'] as const).filter((field) => edit[field] !== undefined);
+    if (fields.length === 0) {
+      throw new DomainError('invalid', 'nothing-to-update', 'Send at least one of title, statement, resolutionCriteria', 'body');
+    }
+    for (const field of fields) {
+      if (edit[field]!.trim().length === 0) throw new DomainError('invalid', 'blank-text', `${field} must not be blank`, field);
+    }
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await lockPrediction(tx, idOrSlug);
+      if (isResolved(locked.status)) {
+        throw new DomainError('conflict', 'prediction-resolved', `Prediction "${locked.slug}" is resolved; its text is final`, 'idOrSlug');
+      }
+      const current = await tx.prediction.findUniqueOrThrow({ where: { id: locked.id } });
+      const next = {
+        title: edit.title ?? current.title,
+        statement: edit.statement ?? current.statement,
+        resolutionCriteria: edit.resolutionCriteria ?? current.resolutionCriteria,
+      };
+      const revision = current.revision + 1;
+      await tx.predictionRevision.create({ data: { predictionId: locked.id, revision, ...next, editedBy: actor } });
+      return tx.prediction.update({ where: { id: locked.id }, data: { ...next, revision } });
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  async revisions(idOrSlug: string) {
+    const prediction = await this.get(idOrSlug);
+    return this.prisma.predictionRevision.findMany({ where: { predictionId: prediction.id }, orderBy: { revision: 'asc' } });
+  }
+
+  /** Sets the probability directly, with a written reason: an ordinary move of dL = logit(p) - L. */
+  async override(idOrSlug: string, probability: number, reason: string, actor: string): Promise<ConfidenceMove> {
+    if (!isAcceptedProbability(probability)) {
+      throw new DomainError('invalid', 'probability-out-of-range', `probability must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'probability');
+    }
+    if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the probability is set by hand', 'reason');
+    return this.prisma.$transaction(async (tx) => {
+      const head = await lockPrediction(tx, idOrSlug);
+      assertOpenForMoves(head, 'idOrSlug');
+      const entry = await this.auditTrail.append(tx, head, {
+        kind: 'override',
+        deltaLogOdds: overrideDelta(head.logOdds, probability),
+        actor,
+        reason,
+        detail: { requestedProbability: probability },
+      });
+      await this.outbox.write(tx, [{ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) }]);
+      return { prediction: await tx.prediction.findUniqueOrThrow({ where: { id: head.id } }), entry };
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  /** Resolution freezes the probability (no further moves) and is itself an audit entry of dL = 0. */
+  async resolve(idOrSlug: string, resolution: Resolution, actor: string): Promise<ConfidenceMove> {
+    if (!Object.hasOwn(STATUS_OF_OUTCOME, resolution.outcome)) {
+      throw new DomainError('invalid', 'invalid-outcome', 'outcome must be true, false or annulled', 'outcome');
+    }
+    if (resolution.note.trim().length === 0) throw new DomainError('invalid', 'note-required', 'note must say how it resolved', 'note');
+    const recordedAt = new Date();
+    const occurredAt = resolution.occurredAt ?? recordedAt;
+    if (occurredAt.getTime() > recordedAt.getTime() + 60_000) {
+      throw new DomainError('invalid', 'occurred-in-future', 'occurredAt cannot be in the future', 'occurredAt');
+    }
+    return this.prisma.$transaction(async (tx) => {
+      const head = await lockPrediction(tx, idOrSlug);
+      if (isResolved(head.status)) {
+        throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is already ${head.status.replace('_', ' ')}`, 'idOrSlug');
+      }
+      const entry = await this.auditTrail.append(tx, head, {
+        kind: 'resolution',
+        deltaLogOdds: 0,
+        actor,
+        reason: resolution.note,
+        detail: {
+          outcome: resolution.outcome,
+          occurredAt: occurredAt.toISOString(),
+          sourceUrl: resolution.sourceUrl ?? null,
+        },
+      });
+      const prediction = await tx.prediction.update({
+        where: { id: head.id },
+        data: {
+          status: STATUS_OF_OUTCOME[resolution.outcome],
+          resolvedAt: entry.createdAt,
+          outcomeOccurredAt: occurredAt,
+          resolutionNote: resolution.note,
+          resolutionSourceUrl: resolution.sourceUrl ?? null,
+        },
+      });
+      await this.outbox.write(tx, [
+        {
+          type: 'prediction.resolved',
+          predictionId: head.id,
+          payload: {
+            predictionId: head.id,
+            slug: head.slug,
+            outcome: resolution.outcome,
+            probability: prediction.probability,
+            occurredAt: occurredAt.toISOString(),
+            resolvedAt: entry.createdAt.toISOString(),
+            note: resolution.note,
+            sourceUrl: resolution.sourceUrl ?? null,
+            actor,
+          },
+        },
+      ]);
+      return { prediction, entry };
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  /**
+   * Undoes a resolution with a reason: a `resolution_undone` entry, not an edit.
+   * The earlier resolution stays in the trail; the prediction reopens (or is due).
+   */
+  async undoResolution(idOrSlug: string, reason: string, actor: string): Promise<ConfidenceMove> {
+    if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the resolution is undone', 'reason');
+    return this.prisma.$transaction(async (tx) => {
+      const head = await lockPrediction(tx, idOrSlug);
+      if (!isResolved(head.status)) {
+        throw new DomainError('conflict', 'prediction-not-resolved', `Prediction "${head.slug}" is not resolved`, 'idOrSlug');
+      }
+      const entry = await this.auditTrail.append(tx, head, {
+        kind: 'resolution_undone',
+        deltaLogOdds: 0,
+        actor,
+        reason,
+        detail: { undoneStatus: head.status },
+      });
+      const status: PredictionStatus = head.deadline.getTime() <= entry.createdAt.getTime() ? 'due' : 'open';
+      const prediction = await tx.prediction.update({
+        where: { id: head.id },
+        data: { status, resolvedAt: null, outcomeOccurredAt: null, resolutionNote: null, resolutionSourceUrl: null },
+      });
+      await this.outbox.write(tx, [
+        {
+          type: 'prediction.resolution_undone',
+          predictionId: head.id,
+          payload: { predictionId: head.id, slug: head.slug, undoneStatus: head.status, status, reason, actor },
+        },
+      ]);
+      return { prediction, entry };
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
   }
 }

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
+import type { Principal } from '#auth';
+import { EvidenceService } from '#predictions';
+
+import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
+import {
+  EvidenceDto,
+  EvidenceIdParams,
+  EvidenceListQueryDto,
+  EvidencePageDto,
+  RecordedEvidenceDto,
+  RecordEvidenceDto,
+  RetractedEvidenceDto,
+  RetractEvidenceDto,
+  toEvidenceDto,
+  toRecordedEvidenceDto,
+  toRetractedEvidenceDto,
+} from './evidence.dto.js';
+
+@ApiTags('evidence')
+@ApiBearerAuth()
+@Controller('evidence')
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Post()
+  @RequireRole('analyst')
+  @ApiCreatedResponse({ type: RecordedEvidenceDto, description: 'Each prediction moved, with its probability before and after' })
+  async record(@Body() body: RecordEvidenceDto, @CurrentPrincipal() principal: Principal): Promise<RecordedEvidenceDto> {
+    const recorded = await this.evidence.record({ ...body, observedAt: new Date(body.observedAt) }, actorOf(principal));
+    return toRecordedEvidenceDto(recorded);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: EvidencePageDto })
+  async list(@Query() query: EvidenceListQueryDto): Promise<EvidencePageDto> {
+    const page = await this.evidence.list({
+      prediction: query.prediction,
+      indicator: query.indicator,
+      observedFrom: query.from ? new Date(query.from) : undefined,
+      observedTo: query.to ? new Date(query.to) : undefined,
+      cursor: query.cursor,
+      limit: query.limit,
+    });
+    return { items: page.items.map(toEvidenceDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EvidenceDto })
+  async get(@Param() params: EvidenceIdParams): Promise<EvidenceDto> {
+    return toEvidenceDto(await this.evidence.get(params.id));
+  }
+
+  @Post(':id/retract')
+  @HttpCode(200)
+  @RequireRole('analyst')
+  @ApiOkResponse({ type: RetractedEvidenceDto, description: 'The compensating move on each prediction; nothing is deleted' })
+  async retract(
+    @Param() params: EvidenceIdParams,
+    @Body() body: RetractEvidenceDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RetractedEvidenceDto> {
+    return toRetractedEvidenceDto(await this.evidence.retract(params.id, body.reason, actorOf(principal)));
+  }
+}
