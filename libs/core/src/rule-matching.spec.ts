@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { matchesRule, type RuleTerms } from './rule-matching.js';
+import { compileRule, matchesRule, type RuleTerms } from './rule-matching.js';
 
 const rule = (partial: Partial<RuleTerms>): RuleTerms => ({ all: [], any: [], none: [], ...partial });
 
@@ -85,5 +85,20 @@ describe('matchesRule', () => {
         expect(matchesRule(rule({ any: [probe] }), { title })).toBe(words.includes(probe));
       }),
     );
+  });
+});
+
+describe('compileRule', () => {
+  it('matches exactly as matchesRule does, compiled once for many items', () => {
+    const terms = { all: ['deepseek'], any: ['chip design', 'asic'], none: ['rumour'] };
+    const matcher = compileRule(terms);
+    const items = [
+      { title: 'DeepSeek hires for chip design', summary: null },
+      { title: 'DeepSeek ASIC rumour', summary: 'unconfirmed' },
+      { title: 'Deepseeking talent', summary: 'asic roles' },
+      { title: 'Lab news', summary: 'DeepSeek posts ASIC roles' },
+    ];
+    expect(items.map(matcher)).toEqual([true, false, false, true]);
+    expect(items.map((item) => matchesRule(terms, item))).toEqual(items.map(matcher));
   });
 });

@@ -38,6 +38,8 @@ function patterns(terms: readonly string[]): RegExp[] {
   return terms.map(normalise).filter((term) => term.length > 0).map(termPattern);
 }
 
+export type RuleMatcher = (text: MatchableText) => boolean;
+
 /**
  * Case-insensitive whole-word match of keywords or phrases against a feed
  * item's title and summary, which must already be plain text. Title and
@@ -47,16 +49,24 @@ function patterns(terms: readonly string[]): RegExp[] {
  * empty; `none`: no term present. A rule whose `all` and `any` are both empty
  * matches nothing: with only exclusions it would route almost every item in
  * the feed, which is never what someone saving a half-filled rule meant.
+ *
+ * Compiling once per rule and matching many items is what ingestion does: the
+ * patterns are the expensive part, so they are built here, not per item.
  */
-export function matchesRule(terms: RuleTerms, text: MatchableText): boolean {
+export function compileRule(terms: RuleTerms): RuleMatcher {
   const all = patterns(terms.all);
   const any = patterns(terms.any);
-  if (all.length === 0 && any.length === 0) return false;
+  const none = patterns(terms.none);
+  if (all.length === 0 && any.length === 0) return () => false;
+  return (text) => {
+    const fields = [text.title, text.summary ?? ''].map(normalise).filter((field) => field.length > 0);
+    const present = (pattern: RegExp): boolean => fields.some((field) => pattern.test(field));
+    if (!all.every(present)) return false;
+    if (any.length > 0 && !any.some(present)) return false;
+    return !none.some(present);
+  };
+}
 
-  const fields = [text.title, text.summary ?? ''].map(normalise).filter((field) => field.length > 0);
-  const present = (pattern: RegExp): boolean => fields.some((field) => pattern.test(field));
-
-  if (!all.every(present)) return false;
-  if (any.length > 0 && !any.some(present)) return false;
-  return !patterns(terms.none).some(present);
+export function matchesRule(terms: RuleTerms, text: MatchableText): boolean {
+  return compileRule(terms)(text);
 }
