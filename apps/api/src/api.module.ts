@@ -12,6 +12,7 @@ import { SignalsModule } from '#signals';
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { EvidenceController } from './evidence/evidence.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -21,7 +22,11 @@ import { createValidationPipe } from './http/validation.pipe.js';
 import { IndicatorsController } from './indicators/indicators.controller.js';
 import { loggingModule } from '#logging';
 import { PredictionsController } from './predictions/predictions.controller.js';
+import { RulesController } from './rules/rules.controller.js';
+import { ScorecardsController } from './scorecards/scorecards.controller.js';
 import { AnalysisSeedService } from './seed/analysis-seed.service.js';
+import { SignalsController } from './signals/signals.controller.js';
+import { SourcesController } from './sources/sources.controller.js';
 import { StartupService } from './startup.service.js';
 
 @Module({})
@@ -45,7 +50,12 @@ export class ApiModule {
         ApiKeysController,
         AuditController,
         PredictionsController,
+        EvidenceController,
+        ScorecardsController,
         IndicatorsController,
+        RulesController,
+        SignalsController,
+        SourcesController,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -4,9 +4,11 @@ import { ConfigModule, type AppConfig } from '#config';
 import { DbModule, type DatabaseConnection } from '#db';
 import { JobsModule } from '#jobs';
 import { PredictionsModule } from '#predictions';
+import { SignalsModule } from '#signals';
 
 import { loggingModule } from '#logging';
 
+import { IngestProcessor } from './ingest.processor.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 import { SchedulesService } from './schedules.service.js';
 
@@ -21,8 +23,9 @@ export class WorkerModule {
         JobsModule.forRoot(config, database),
         loggingModule(config, { http: false }),
         PredictionsModule,
+        SignalsModule,
       ],
-      providers: [MaintenanceProcessor, SchedulesService],
+      providers: [MaintenanceProcessor, IngestProcessor, SchedulesService],
     };
   }
 }

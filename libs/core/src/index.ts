@@ -5,3 +5,5 @@ export * from './scores.js';
 export * from './audit-hash.js';
 export * from './rule-matching.js';
 export * from './domain-error.js';
+export * from './network-address.js';
+export * from './json-pointer.js';

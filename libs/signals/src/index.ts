@@ -1,3 +1,24 @@
 export { IndicatorsService, type NewIndicator } from './indicators.service.js';
-export { RulesService, type NewRule } from './rules.service.js';
+export { RulesService, type NewRule, type RuleChanges, type RuleInput, type RuleView } from './rules.service.js';
+export { IndicatorLinksService, type IndicatorLinkInput, type IndicatorLinkView } from './indicator-links.service.js';
+export {
+  IndicatorReadingsService,
+  type NewIndicatorReading,
+  type RecordedReading,
+  type ThresholdCrossingRecord,
+} from './indicator-readings.service.js';
+export { SignalRoutingService, AUTO_ACCEPT_ACTOR, type RoutingOutcome, type StoredSignalItem } from './signal-routing.service.js';
+export { SignalInboxService, type AcceptedSignal, type SignalAcceptance, type SignalItemView } from './signal-inbox.service.js';
+export { ManualSignalsService, MAX_MANUAL_SIGNALS, type ManualSignal, type ManualSubmission } from './manual-signals.service.js';
+export { canonicalUrl, isHttpUrl, signalContentHash } from './signal-identity.js';
+export { uuidV7 } from './uuid-v7.js';
+export { parseSignalMatches, type RuleImpact, type SignalMatch } from './signal-matches.js';
+export { SourcesService, MAX_OPML_FEEDS, type SourceInput, type SourceChanges, type SourceView, type OpmlImport } from './sources.service.js';
+export { SourceIngestionService, SOURCE_FETCH_ACTOR, type FetchOutcome } from './source-ingestion.service.js';
+export { DueSourcesScheduler } from './due-sources-scheduler.service.js';
+export { SourceFetcher, FETCH_POLICY } from './source-fetcher.js';
+export { OutboundGuard, OutboundRequestRefusedError, type HostResolver, type ResolvedAddress } from './outbound-guard.js';
+export { parseFeedDocument, FeedParseError, type ParsedFeed, type FeedEntry } from './feed-parsing.js';
+export { decodeResponseText } from './response-text-decoding.js';
+export { MIN_FETCH_INTERVAL_SECONDS, DEFAULT_FETCH_INTERVAL_SECONDS, MAX_BACKOFF_SECONDS } from './source-schedule.js';
 export { SignalsModule } from './signals.module.js';

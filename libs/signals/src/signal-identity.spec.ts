@@ -1,4 +1,4 @@
-import { canonicalUrl, signalContentHash } from './signal-identity.js';
+import { canonicalUrl, isHttpUrl, signalContentHash } from './signal-identity.js';
 
 describe('canonicalUrl', () => {
   it('drops the fragment, tracking parameters and default port and sorts the rest', () => {
@@ -32,5 +32,18 @@ describe('signalContentHash', () => {
 
   it('does not let the title and summary boundary move', () => {
     expect(signalContentHash({ title: 'a b', summary: 'c' })).not.toBe(signalContentHash({ title: 'a', summary: 'b c' }));
+  });
+});
+
+describe('isHttpUrl', () => {
+  it.each([
+    ['https://example.com/a', true],
+    ['HTTP://127.0.0.1:8080/x?y=1', true],
+    ['ftp://example.com/x', false],
+    ['https://exa mple.com', false],
+    ['/relative', false],
+    ['', false],
+  ])('%s -> %s', (url, expected) => {
+    expect(isHttpUrl(url)).toBe(expected);
   });
 });

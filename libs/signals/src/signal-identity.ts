@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
 
+/** The source URLs the evidence engine accepts: absolute http(s), no whitespace. */
+export function isHttpUrl(url: string): boolean {
+  return /^https?:\/\/\S+$/i.test(url);
+}
+
 /** Query parameters that only say how someone arrived at a page, never which page it is. */
 const TRACKING_PARAMETER = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
 

@@ -1,4 +1,4 @@
-import { matchesRule, type EvidenceDirection, type EvidenceStrength } from '#core';
+import { compileRule, type EvidenceDirection, type EvidenceStrength, type RuleMatcher } from '#core';
 
 const DIRECTIONS: readonly string[] = ['supports', 'contradicts'] satisfies EvidenceDirection[];
 const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'] satisfies EvidenceStrength[];
@@ -77,11 +77,23 @@ export function parseSignalMatches(json: unknown): SignalMatch[] {
     }));
 }
 
+/** Each rule's patterns are compiled once, however many items of a batch it is matched against. */
+const compiledRules = new WeakMap<RoutableRule, RuleMatcher>();
+
+function matcherOf(rule: RoutableRule): RuleMatcher {
+  let matcher = compiledRules.get(rule);
+  if (!matcher) {
+    matcher = compileRule({ all: rule.allTerms, any: rule.anyTerms, none: rule.noneTerms });
+    compiledRules.set(rule, matcher);
+  }
+  return matcher;
+}
+
 export function rulesMatching(rules: readonly RoutableRule[], item: RoutableItem): RoutableRule[] {
   return rules.filter(
     (rule) =>
       (rule.sourceIds.length === 0 || (item.sourceId !== null && rule.sourceIds.includes(item.sourceId))) &&
-      matchesRule({ all: rule.allTerms, any: rule.anyTerms, none: rule.noneTerms }, { title: item.title, summary: item.summary }),
+      matcherOf(rule)({ title: item.title, summary: item.summary }),
   );
 }
 

@@ -1,7 +1,25 @@
 import { Module } from '@nestjs/common';
 
-import { IndicatorsService } from './indicators.service.js';
-import { RulesService } from './rules.service.js';
+import { PredictionsModule } from '#predictions';
 
-@Module({ providers: [IndicatorsService, RulesService], exports: [IndicatorsService, RulesService] })
+import { IndicatorLinksService } from './indicator-links.service.js';
+import { IndicatorReadingsService } from './indicator-readings.service.js';
+import { IndicatorsService } from './indicators.service.js';
+import { ManualSignalsService } from './manual-signals.service.js';
+import { RulesService } from './rules.service.js';
+import { SignalInboxService } from './signal-inbox.service.js';
+import { SignalRoutingService } from './signal-routing.service.js';
+import { DueSourcesScheduler } from './due-sources-scheduler.service.js';
+import { SourceFetcher } from './source-fetcher.js';
+import { SourceIngestionService } from './source-ingestion.service.js';
+import { SourcesService } from './sources.service.js';
+
+const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalInboxService, SignalRoutingService, ManualSignalsService];
+const SOURCE_SERVICES = [SourcesService, SourceFetcher, SourceIngestionService, DueSourcesScheduler];
+
+@Module({
+  imports: [PredictionsModule],
+  providers: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
+  exports: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
+})
 export class SignalsModule {}

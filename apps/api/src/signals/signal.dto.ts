@@ -1,0 +1,184 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+import { MAX_MANUAL_SIGNALS, type AcceptedSignal, type ManualSubmission, type SignalItemView } from '#signals';
+
+import { EvidenceImpactDto, EvidenceMoveDto } from '../evidence/evidence.dto.js';
+import { PageQueryDto } from '../http/page-query.dto.js';
+
+const STATUSES = ['pending', 'accepted', 'rejected', 'unmatched'] as const;
+
+export class SignalListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES, description: 'pending is the review inbox' })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: (typeof STATUSES)[number];
+
+  @ApiPropertyOptional({ description: 'Only items fetched from this source' })
+  @IsOptional()
+  @IsUUID('all')
+  sourceId?: string;
+}
+
+export class ManualSignalDto {
+  @ApiProperty({ example: 'Provincial fund announces domestic AI chip subsidies' })
+  @IsString()
+  @Length(1, 1000)
+  @Matches(/\S/, { message: 'title must not be blank' })
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/news/123', description: 'Items with the same canonical URL are one item' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  summary?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  publishedAt?: string;
+}
+
+export class SubmitSignalsDto {
+  @ApiProperty({ type: [ManualSignalDto], maxItems: MAX_MANUAL_SIGNALS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MANUAL_SIGNALS)
+  @ValidateNested({ each: true })
+  @Type(() => ManualSignalDto)
+  items!: ManualSignalDto[];
+}
+
+export class SignalSubmissionDto {
+  @ApiProperty() received!: number;
+  @ApiProperty({ description: 'Stored by this submission' }) new!: number;
+  @ApiProperty({ description: 'Already stored (deduped by canonical URL, else by content)' }) duplicates!: number;
+  @ApiProperty({ description: 'New items that matched a rule' }) matched!: number;
+  @ApiProperty({ description: 'New items a rule accepted as evidence at once' }) autoAccepted!: number;
+  @ApiProperty({ type: [String], description: 'Ids of the new items' }) createdIds!: string[];
+}
+
+export class AcceptSignalDto {
+  @ApiPropertyOptional({ type: [EvidenceImpactDto], description: 'Your own impacts; without them, those of the rules the item matched' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => EvidenceImpactDto)
+  impacts?: EvidenceImpactDto[];
+
+  @ApiPropertyOptional({ description: 'Source reliability r in [0, 1]', default: 1 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  reliability?: number;
+
+  @ApiPropertyOptional({ description: 'The evidence summary; defaults to the item\'s title' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  summary?: string;
+}
+
+export class RejectSignalDto {
+  @ApiProperty({ example: 'Rumour, no primary source' })
+  @IsString()
+  @Length(1, 2000)
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
+export class SignalMatchImpactDto {
+  @ApiProperty({ description: 'Prediction id' }) prediction!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) predictionSlug!: string | null;
+  @ApiProperty({ enum: ['supports', 'contradicts'] }) direction!: string;
+  @ApiProperty({ enum: ['weak', 'moderate', 'strong'] }) strength!: string;
+}
+
+export class SignalMatchIndicatorDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() slug!: string;
+}
+
+export class SignalMatchDto {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() ruleName!: string;
+  @ApiPropertyOptional({ nullable: true, type: SignalMatchIndicatorDto }) indicator!: SignalMatchIndicatorDto | null;
+  @ApiProperty({ type: [SignalMatchImpactDto] }) impacts!: SignalMatchImpactDto[];
+  @ApiProperty() autoAccept!: boolean;
+}
+
+export class SignalDto {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Null for manual submissions' }) sourceId!: string | null;
+  @ApiProperty() title!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) url!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) summary!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) publishedAt!: string | null;
+  @ApiProperty({ enum: STATUSES }) status!: string;
+  @ApiProperty({ type: [SignalMatchDto], description: 'The rules it matched, as they were when it was routed' }) matches!: SignalMatchDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) evidenceId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reviewedBy!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) reviewedAt!: string | null;
+  @ApiProperty() createdAt!: string;
+}
+
+export class SignalPageDto {
+  @ApiProperty({ type: [SignalDto] }) items!: SignalDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class AcceptedSignalDto {
+  @ApiProperty() evidenceId!: string;
+  @ApiProperty({ type: [EvidenceMoveDto], description: 'Each prediction moved, with its probability before and after' }) impacts!: EvidenceMoveDto[];
+  @ApiProperty({ type: SignalDto }) signal!: SignalDto;
+}
+
+export function toSignalDto(item: SignalItemView): SignalDto {
+  return {
+    id: item.id,
+    sourceId: item.sourceId,
+    title: item.title,
+    url: item.url,
+    summary: item.summary,
+    publishedAt: item.publishedAt?.toISOString() ?? null,
+    status: item.status,
+    matches: item.matches,
+    evidenceId: item.evidenceId,
+    rejectionReason: item.rejectionReason,
+    reviewedBy: item.reviewedBy,
+    reviewedAt: item.reviewedAt?.toISOString() ?? null,
+    createdAt: item.createdAt.toISOString(),
+  };
+}
+
+export function toAcceptedSignalDto(accepted: AcceptedSignal): AcceptedSignalDto {
+  return { evidenceId: accepted.evidence.id, impacts: accepted.evidence.impacts.map((move) => ({ ...move })), signal: toSignalDto(accepted.item) };
+}
+
+export function toSignalSubmissionDto(submission: ManualSubmission): SignalSubmissionDto {
+  return { ...submission };
+}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
+import type { Principal } from '#auth';
+import { ManualSignalsService, SignalInboxService } from '#signals';
+
+import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
+import { IdParams } from '../http/page-query.dto.js';
+import {
+  AcceptedSignalDto,
+  AcceptSignalDto,
+  RejectSignalDto,
+  SignalDto,
+  SignalListQueryDto,
+  SignalPageDto,
+  SignalSubmissionDto,
+  SubmitSignalsDto,
+  toAcceptedSignalDto,
+  toSignalDto,
+  toSignalSubmissionDto,
+} from './signal.dto.js';
+
+@ApiTags('signals')
+@ApiBearerAuth()
+@Controller('signals')
+export class SignalsController {
+  constructor(
+    private readonly inbox: SignalInboxService,
+    private readonly manual: ManualSignalsService,
+  ) {}
+
+  @Post()
+  @RequireRole('analyst')
+  @ApiCreatedResponse({ type: SignalSubmissionDto, description: 'Up to 1,000 items, deduped and routed through the rules like fetched ones' })
+  async submit(@Body() body: SubmitSignalsDto): Promise<SignalSubmissionDto> {
+    const submission = await this.manual.submit(
+      body.items.map((item) => ({ ...item, publishedAt: item.publishedAt ? new Date(item.publishedAt) : null })),
+    );
+    return toSignalSubmissionDto(submission);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: SignalPageDto, description: '?status=pending is the review inbox' })
+  async list(@Query() query: SignalListQueryDto): Promise<SignalPageDto> {
+    const page = await this.inbox.list(query);
+    return { items: page.items.map(toSignalDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SignalDto })
+  async get(@Param() params: IdParams): Promise<SignalDto> {
+    return toSignalDto(await this.inbox.get(params.id));
+  }
+
+  @Post(':id/accept')
+  @RequireRole('analyst')
+  @ApiCreatedResponse({ type: AcceptedSignalDto, description: 'The evidence recorded; 409 if the item was already accepted' })
+  async accept(@Param() params: IdParams, @Body() body: AcceptSignalDto, @CurrentPrincipal() principal: Principal): Promise<AcceptedSignalDto> {
+    return toAcceptedSignalDto(await this.inbox.accept(params.id, body, actorOf(principal)));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @RequireRole('analyst')
+  @ApiOkResponse({ type: SignalDto, description: 'The item, kept with the reason' })
+  async reject(@Param() params: IdParams, @Body() body: RejectSignalDto, @CurrentPrincipal() principal: Principal): Promise<SignalDto> {
+    return toSignalDto(await this.inbox.reject(params.id, body.reason, actorOf(principal)));
+  }
+}

@@ -1,0 +1,94 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+
+import { DomainError, OutboundAllowlist, specialAddressKind } from '#core';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to every address it has (node:dns by default; tests pass their own answers). */
+export type HostResolver = (hostName: string) => Promise<ResolvedAddress[]>;
+
+const systemResolver: HostResolver = async (hostName) =>
+  (await dnsLookup(hostName, { all: true, verbatim: true })).map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+
+/** An outbound request the guard will not make; the message says which address and why, and how to allow it. */
+export class OutboundRequestRefusedError extends DomainError {
+  constructor(message: string, field = 'url') {
+    super('invalid', 'outbound-request-refused', message, field);
+  }
+}
+
+/**
+ * Server-side request forgery guard for every request Bellwether makes on a
+ * user's behalf. It resolves the host, refuses when ANY of its addresses is
+ * loopback, private, link-local or otherwise special (unless OUTBOUND_ALLOWLIST
+ * allows it), and returns the checked address so the caller connects to
+ * exactly that one: a second DNS answer (rebinding) never gets a say.
+ */
+export class OutboundGuard {
+  private readonly allowlist: OutboundAllowlist;
+
+  constructor(
+    allowlist: string,
+    private readonly resolveHost: HostResolver = systemResolver,
+  ) {
+    this.allowlist = new OutboundAllowlist(allowlist);
+  }
+
+  /** Refuses anything but http(s) URLs with a host; does not touch the network. */
+  checkUrlShape(url: URL): void {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new OutboundRequestRefusedError(`Only http and https URLs can be fetched, not ${url.protocol.replace(/:$/, '')}`);
+    }
+    if (url.username || url.password) throw new OutboundRequestRefusedError('URLs with credentials are not fetched');
+  }
+
+  /**
+   * Checks a URL without resolving it: a literal IP must be allowed. Used when
+   * a source is saved, so an obviously internal URL is refused up front.
+   */
+  checkLiteralAddress(url: URL): void {
+    this.checkUrlShape(url);
+    const host = bareHost(url);
+    if (isIP(host) !== 0) this.checkAddress(host, host);
+  }
+
+  /** The address to connect to for this URL, after checking every address its host resolves to. */
+  async resolve(url: URL): Promise<ResolvedAddress> {
+    this.checkUrlShape(url);
+    const host = bareHost(url);
+    const literal = isIP(host);
+    if (literal !== 0) {
+      this.checkAddress(host, host);
+      return { address: host, family: literal === 6 ? 6 : 4 };
+    }
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await this.resolveHost(host);
+    } catch (error) {
+      throw new OutboundRequestRefusedError(`The host ${host} could not be resolved (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const [first] = addresses;
+    if (!first) throw new OutboundRequestRefusedError(`The host ${host} has no addresses`);
+    // All of them, not only the first: the system resolver may hand another one to a later connection.
+    for (const { address } of addresses) this.checkAddress(host, address);
+    return first;
+  }
+
+  private checkAddress(host: string, address: string): void {
+    const kind = specialAddressKind(address);
+    if (kind === null || this.allowlist.allows(host, address)) return;
+    const shown = host === address ? address : `${host} (${address})`;
+    throw new OutboundRequestRefusedError(
+      `Refused to connect to ${shown}: it is a ${kind} address. Add the host or address to OUTBOUND_ALLOWLIST to allow it.`,
+    );
+  }
+}
+
+/** URL.hostname keeps the brackets of an IPv6 literal; the checks need the bare address. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
