@@ -1,7 +1,7 @@
 import { GENESIS_HASH, logit, probabilityFromLogOdds, replayLogOdds, timeAveragedBrier } from '#core';
 import { EvidenceService, PredictionDeadlinesService } from '#predictions';
 import { adminQuery } from '#test/test-database.js';
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +18,6 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   });
   afterAll(() => t.close());
 
-  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
   async function createPrediction(overrides: Record<string, unknown> = {}): Promise<{ id: string; slug: string; prior: number }> {
     slugCounter += 1;

@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 const SEEDED_PREDICTIONS = ['deepseek-blacklisted-12m', 'china-alt-compute-acceleration', 'us-china-ai-bifurcation', 'china-domain-parity'];
 const SEEDED_INDICATORS = ['deepseek-hardware-hiring', 'huawei-ascend-adoption', 'china-ai-chip-subsidies'];
@@ -13,7 +13,6 @@ describe('foundation: auth, conventions and the first endpoints', () => {
   });
   afterAll(() => t.close());
 
-  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
   describe('authentication', () => {
     it('refuses a request without a key with 401 problem+json', async () => {

@@ -1,6 +1,6 @@
 import { DomainError } from '#core';
 import { IndicatorReadingsService } from '#signals';
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 /**
  * Indicator links and readings: a reading that crosses a link's threshold
@@ -19,7 +19,6 @@ describe('indicator readings and links', () => {
   });
   afterAll(() => t.close());
 
-  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const at = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();
   const read = (indicator: string, value: number, observedAt: string, extra: Record<string, unknown> = {}) =>
     t.http.post(`/v1/indicators/${indicator}/readings`).set(auth(analyst)).send({ value, observedAt, ...extra });

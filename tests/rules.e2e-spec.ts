@@ -1,5 +1,5 @@
 import { SignalRoutingService } from '#signals';
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 /** Rules CRUD, and how rules route items: terms, sources, enabled, and the `matches` snapshot. */
 describe('rules', () => {
@@ -14,7 +14,6 @@ describe('rules', () => {
   });
   afterAll(() => t.close());
 
-  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const createRule = (body: Record<string, unknown>) => t.http.post('/v1/rules').set(auth(analyst)).send(body);
   const submit = (items: Record<string, unknown>[]) => t.http.post('/v1/signals').set(auth(analyst)).send({ items });
   const item = (id: string) => t.prisma.signalItem.findUniqueOrThrow({ where: { id } });

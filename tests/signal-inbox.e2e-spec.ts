@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 /** The review inbox (accept, reject, auto-accept) and manual bulk submission. */
 describe('signals: review inbox and manual submission', () => {
@@ -13,7 +13,6 @@ describe('signals: review inbox and manual submission', () => {
   });
   afterAll(() => t.close());
 
-  const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const submit = (items: Record<string, unknown>[]) => t.http.post('/v1/signals').set(auth(analyst)).send({ items });
   const accept = (id: string, body: Record<string, unknown> = {}) => t.http.post(`/v1/signals/${id}/accept`).set(auth(analyst)).send(body);
   const reject = (id: string, body: Record<string, unknown>) => t.http.post(`/v1/signals/${id}/reject`).set(auth(analyst)).send(body);

@@ -5,9 +5,8 @@ import { DatabaseConnection } from '#db';
 import { JobQueues } from '#jobs';
 import { DueSourcesScheduler, SourceIngestionService, type FetchOutcome } from '#signals';
 import { serve, startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
-import { createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
-const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 function rss(items: number, options: { prefix?: string; ttl?: number } = {}): string {
   const prefix = options.prefix ?? 'item';

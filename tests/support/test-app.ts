@@ -36,6 +36,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
 }
 
+/** The Authorization header of a request made with `key`. */
+export function auth(key: string): { Authorization: string } {
+  return { Authorization: `Bearer ${key}` };
+}
+
 export function randomApiKey(): string {
   return `bw_${randomBytes(4).toString('hex')}_${randomBytes(32).toString('base64url')}`;
 }

@@ -5,9 +5,9 @@ import type { Principal } from '#auth';
 import { EvidenceService } from '#predictions';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
+import { IdParams } from '../http/page-query.dto.js';
 import {
   EvidenceDto,
-  EvidenceIdParams,
   EvidenceListQueryDto,
   EvidencePageDto,
   RecordedEvidenceDto,
@@ -49,7 +49,7 @@ export class EvidenceController {
 
   @Get(':id')
   @ApiOkResponse({ type: EvidenceDto })
-  async get(@Param() params: EvidenceIdParams): Promise<EvidenceDto> {
+  async get(@Param() params: IdParams): Promise<EvidenceDto> {
     return toEvidenceDto(await this.evidence.get(params.id));
   }
 
@@ -58,7 +58,7 @@ export class EvidenceController {
   @RequireRole('analyst')
   @ApiOkResponse({ type: RetractedEvidenceDto, description: 'The compensating move on each prediction; nothing is deleted' })
   async retract(
-    @Param() params: EvidenceIdParams,
+    @Param() params: IdParams,
     @Body() body: RetractEvidenceDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RetractedEvidenceDto> {

@@ -10,7 +10,6 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Length,
   MaxLength,
   ValidateNested,
@@ -18,7 +17,7 @@ import {
 
 import type { EvidenceMove, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
 
-import { PageQueryDto } from '../http/page-query.dto.js';
+import { TimeWindowPageQueryDto } from '../http/page-query.dto.js';
 
 /** Ranges (LR 1/100..100, reliability 0..1) are checked by EvidenceService, the one rule for HTTP and internal callers alike. */
 export class EvidenceImpactDto {
@@ -80,7 +79,7 @@ export class RetractEvidenceDto {
   reason!: string;
 }
 
-export class EvidenceListQueryDto extends PageQueryDto {
+export class EvidenceListQueryDto extends TimeWindowPageQueryDto {
   @ApiPropertyOptional({ description: 'Prediction id or slug' })
   @IsOptional()
   @IsString()
@@ -93,20 +92,6 @@ export class EvidenceListQueryDto extends PageQueryDto {
   @MaxLength(100)
   indicator?: string;
 
-  @ApiPropertyOptional({ description: 'observedAt on or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'observedAt on or before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
-
-export class EvidenceIdParams {
-  @IsUUID('all')
-  id!: string;
 }
 
 export class EvidenceMoveDto {

@@ -6,7 +6,6 @@ import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
 import type { Indicator, IndicatorReading } from '#db';
 import type { IndicatorLinkView, RecordedReading } from '#signals';
 
-import { PageQueryDto } from '../http/page-query.dto.js';
 
 export class IndicatorDto {
   @ApiProperty() id!: string;
@@ -55,18 +54,6 @@ export class RecordReadingDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
   sourceUrl?: string;
-}
-
-export class ReadingSeriesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'observedAt on or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'observedAt on or before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 export class IndicatorReadingDto {

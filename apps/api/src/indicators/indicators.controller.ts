@@ -5,13 +5,12 @@ import type { Principal } from '#auth';
 import { IndicatorLinksService, IndicatorReadingsService, IndicatorsService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
-import { IdOrSlugParams, PageQueryDto } from '../http/page-query.dto.js';
+import { IdOrSlugParams, PageQueryDto, TimeWindowPageQueryDto } from '../http/page-query.dto.js';
 import {
   IndicatorDto,
   IndicatorLinkListDto,
   IndicatorPageDto,
   IndicatorReadingPageDto,
-  ReadingSeriesQueryDto,
   RecordedReadingDto,
   RecordReadingDto,
   ReplaceIndicatorLinksDto,
@@ -55,7 +54,7 @@ export class IndicatorsController {
 
   @Get(':idOrSlug/readings')
   @ApiOkResponse({ type: IndicatorReadingPageDto, description: 'The series in observedAt order' })
-  async listReadings(@Param() params: IdOrSlugParams, @Query() query: ReadingSeriesQueryDto): Promise<IndicatorReadingPageDto> {
+  async listReadings(@Param() params: IdOrSlugParams, @Query() query: TimeWindowPageQueryDto): Promise<IndicatorReadingPageDto> {
     const page = await this.readings.list(params.idOrSlug, {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
