@@ -127,6 +127,15 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       expect(unchanged.body.probability).toBeCloseTo(0.6, 14);
     });
 
+    it('names every bad field of one request at once', async () => {
+      const prediction = await createPrediction();
+      const response = await record(evidenceFor(prediction.id, { likelihoodRatio: 1000 }, { reliability: 3, observedAt: 'nope' }));
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(
+        ['impacts[0].likelihoodRatio', 'observedAt', 'reliability'],
+      );
+    });
+
     it('404s an unknown prediction naming the impact, and records nothing of the request', async () => {
       const prediction = await createPrediction();
       const evidenceBefore = await t.prisma.evidence.count();

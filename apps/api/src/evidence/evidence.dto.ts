@@ -11,15 +11,21 @@ import {
   IsString,
   IsUrl,
   Length,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 
+import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
 import type { EvidenceMove, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
 
 import { TimeWindowPageQueryDto } from '../http/page-query.dto.js';
 
-/** Ranges (LR 1/100..100, reliability 0..1) are checked by EvidenceService, the one rule for HTTP and internal callers alike. */
+/**
+ * EvidenceService enforces the ranges for every caller; stating them here too
+ * puts them in the OpenAPI document and reports every bad field of a request at once.
+ */
 export class EvidenceImpactDto {
   @ApiProperty({ description: 'Prediction id or slug', example: 'deepseek-blacklisted-12m' })
   @IsString()
@@ -29,6 +35,8 @@ export class EvidenceImpactDto {
   @ApiPropertyOptional({ description: 'P(E | true) / P(E | false), within 0.01..100. Or give direction and strength.', example: 2 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(MIN_LIKELIHOOD_RATIO)
+  @Max(MAX_LIKELIHOOD_RATIO)
   likelihoodRatio?: number;
 
   @ApiPropertyOptional({ enum: ['supports', 'contradicts'] })
@@ -61,6 +69,8 @@ export class RecordEvidenceDto {
   @ApiPropertyOptional({ description: 'Source reliability r in [0, 1]; dL = r * ln(LR)', default: 1 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
   reliability?: number;
 
   @ApiProperty({ type: [EvidenceImpactDto] })
