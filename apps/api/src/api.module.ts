@@ -6,6 +6,7 @@ import { AuthModule } from '#auth';
 import { ConfigModule, type AppConfig } from '#config';
 import { DbModule, type DatabaseConnection } from '#db';
 import { JobsModule } from '#jobs';
+import { loggingModule } from '#logging';
 import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
@@ -20,7 +21,6 @@ import { QueueHealthIndicator } from './health/queue-health.indicator.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { IndicatorsController } from './indicators/indicators.controller.js';
-import { loggingModule } from '#logging';
 import { PredictionsController } from './predictions/predictions.controller.js';
 import { RulesController } from './rules/rules.controller.js';
 import { ScorecardsController } from './scorecards/scorecards.controller.js';

@@ -3,10 +3,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '#config';
 import { DbModule, type DatabaseConnection } from '#db';
 import { JobsModule } from '#jobs';
+import { loggingModule } from '#logging';
 import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
-
-import { loggingModule } from '#logging';
 
 import { IngestProcessor } from './ingest.processor.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { PredictionsModule } from '#predictions';
 
+import { DueSourcesScheduler } from './due-sources-scheduler.service.js';
 import { IndicatorLinksService } from './indicator-links.service.js';
 import { IndicatorReadingsService } from './indicator-readings.service.js';
 import { IndicatorsService } from './indicators.service.js';
@@ -9,7 +10,6 @@ import { ManualSignalsService } from './manual-signals.service.js';
 import { RulesService } from './rules.service.js';
 import { SignalInboxService } from './signal-inbox.service.js';
 import { SignalRoutingService } from './signal-routing.service.js';
-import { DueSourcesScheduler } from './due-sources-scheduler.service.js';
 import { SourceFetcher } from './source-fetcher.js';
 import { SourceIngestionService } from './source-ingestion.service.js';
 import { SourcesService } from './sources.service.js';
