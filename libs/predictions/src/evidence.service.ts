@@ -89,6 +89,22 @@ interface CheckedImpact {
 
 const invalid = (code: string, message: string, field: string) => new DomainError('invalid', code, message, field);
 
+/** What one audit entry did to one prediction, as evidence responses and events report it. */
+function evidenceMove(
+  prediction: { id: string; slug: string },
+  likelihoodRatio: number,
+  entry: { deltaLogOdds: number; probabilityBefore: number; probabilityAfter: number },
+): EvidenceMove {
+  return {
+    predictionId: prediction.id,
+    slug: prediction.slug,
+    likelihoodRatio,
+    deltaLogOdds: entry.deltaLogOdds,
+    probabilityBefore: entry.probabilityBefore,
+    probabilityAfter: entry.probabilityAfter,
+  };
+}
+
 /**
  * Records evidence and moves every prediction it bears on, in one transaction:
  * lock the predictions (ascending id), compute each dL = r * ln(LR), insert the
@@ -173,14 +189,7 @@ export class EvidenceService {
         evidenceId: evidence.id,
         detail: { likelihoodRatio: impact.likelihoodRatio, reliability },
       });
-      moves.push({
-        predictionId: head.id,
-        slug: head.slug,
-        likelihoodRatio: impact.likelihoodRatio,
-        deltaLogOdds: entry.deltaLogOdds,
-        probabilityBefore: entry.probabilityBefore,
-        probabilityAfter: entry.probabilityAfter,
-      });
+      moves.push(evidenceMove(head, impact.likelihoodRatio, entry));
       events.push({ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) });
     }
     events.unshift({
@@ -227,14 +236,7 @@ export class EvidenceService {
           evidenceId,
           reason,
         });
-        moves.push({
-          predictionId: head.id,
-          slug: head.slug,
-          likelihoodRatio: impact.likelihoodRatio,
-          deltaLogOdds: entry.deltaLogOdds,
-          probabilityBefore: entry.probabilityBefore,
-          probabilityAfter: entry.probabilityAfter,
-        });
+        moves.push(evidenceMove(head, impact.likelihoodRatio, entry));
         events.push({ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) });
       }
       const retractedAt = new Date();
