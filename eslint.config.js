@@ -28,6 +28,38 @@ export default tseslint.config(
     },
   },
   {
+    // Dependency direction: apps -> #notify -> feature libs -> #events -> #db. Nothing below notify reads it,
+    // and the event catalogue knows no feature lib. (A later block's rule replaces the one above for these files.)
+    files: ['libs/events/**', 'libs/predictions/**', 'libs/signals/**', 'libs/db/**', 'libs/jobs/**', 'libs/config/**', 'libs/core/**', 'libs/auth/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
+            { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
+            { regex: '^#(notify|apps)(/|$)', message: 'Notifications sit above the feature libraries: they read events, nothing below imports them.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/events/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
+            { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
+            { regex: '^#(notify|apps|predictions|signals|auth)(/|$)', message: 'The event catalogue is low-level: feature libraries write through it, it imports none of them.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'tests/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -17,7 +17,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^#(core|db|config|jobs|auth|logging|predictions|signals)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(core|db|config|jobs|auth|logging|predictions|signals|events|notify)$': '<rootDir>/libs/$1/src/index.ts',
     '^#test/(.*)\\.js$': '<rootDir>/tests/support/$1.ts',
     '^#apps/(.*)\\.js$': '<rootDir>/apps/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

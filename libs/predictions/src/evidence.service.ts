@@ -13,9 +13,10 @@ import {
   type EvidenceStrength,
 } from '#core';
 import { Prisma, PrismaService, toPage, decodeCursor, type Evidence, type EvidenceImpact, type Page, type PrismaTransaction } from '#db';
+import { OutboxWriter, type OutboxEventInput } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
-import { confidenceChangedPayload, OutboxWriter, type ConfidenceEvent } from './outbox-writer.js';
+import { confidenceChangedPayload } from './confidence-event.js';
 import {
   assertOpenForMoves,
   CONFIDENCE_TRANSACTION_OPTIONS,
@@ -179,7 +180,7 @@ export class EvidenceService {
     });
 
     const moves: EvidenceMove[] = [];
-    const events: ConfidenceEvent[] = [];
+    const events: OutboxEventInput[] = [];
     for (const [index, impact] of impacts.entries()) {
       const head = locked.get(predictionIds[index]!)!;
       const entry = await this.auditTrail.append(tx, head, {
@@ -226,7 +227,7 @@ export class EvidenceService {
       for (const impact of impacts) assertOpenForMoves(locked.get(impact.predictionId)!, 'id');
 
       const moves: EvidenceMove[] = [];
-      const events: ConfidenceEvent[] = [];
+      const events: OutboxEventInput[] = [];
       for (const impact of impacts) {
         const head = locked.get(impact.predictionId)!;
         const entry = await this.auditTrail.append(tx, head, {

@@ -10,7 +10,6 @@ export {
   type RecordEvidenceInput,
   type RetractedEvidence,
 } from './evidence.service.js';
-export { OutboxWriter, type ConfidenceEvent, type ConfidenceEventType } from './outbox-writer.js';
 export { PredictionDeadlinesService } from './prediction-deadlines.service.js';
 export {
   describeMove,

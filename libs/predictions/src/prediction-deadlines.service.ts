@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { deltaLogOdds, quietDayLikelihoodRatio } from '#core';
 import { Prisma, PrismaService } from '#db';
+import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
-import { confidenceChangedPayload, OutboxWriter } from './outbox-writer.js';
+import { confidenceChangedPayload } from './confidence-event.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, lockPredictionsForUpdate } from './prediction-row-lock.js';
 
 const DAY_MS = 86_400_000;

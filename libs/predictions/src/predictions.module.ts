@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '#events';
+
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditVerificationService } from './audit-verification.service.js';
 import { EvidenceService } from './evidence.service.js';
-import { OutboxWriter } from './outbox-writer.js';
 import { PredictionDeadlinesService } from './prediction-deadlines.service.js';
 import { PredictionHistoryService } from './prediction-history.service.js';
 import { PredictionsService } from './predictions.service.js';
@@ -14,11 +15,10 @@ const SERVICES = [
   AuditTrailService,
   AuditVerificationService,
   EvidenceService,
-  OutboxWriter,
   PredictionDeadlinesService,
   PredictionHistoryService,
   ScorecardService,
 ];
 
-@Module({ providers: SERVICES, exports: SERVICES })
+@Module({ imports: [EventsModule], providers: SERVICES, exports: SERVICES })
 export class PredictionsModule {}

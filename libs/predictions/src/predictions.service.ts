@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import { DomainError, GENESIS_HASH, isAcceptedProbability, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
 import { pageQuery, Prisma, PrismaService, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
+import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
-import { confidenceChangedPayload, OutboxWriter } from './outbox-writer.js';
+import { confidenceChangedPayload } from './confidence-event.js';
 import { assertOpenForMoves, CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
 
 export interface NewPrediction {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { DomainError, NotFoundError } from '#core';
 import { PrismaService, type IndicatorReading, type Page, type Prisma, type PredictionStatus } from '#db';
+import { OutboxWriter } from '#events';
 import { EvidenceService } from '#predictions';
 
 import { lockIndicator } from './indicator-links.service.js';
@@ -56,6 +57,7 @@ export class IndicatorReadingsService {
     private readonly prisma: PrismaService,
     private readonly indicators: IndicatorsService,
     private readonly evidence: EvidenceService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /**
@@ -156,6 +158,29 @@ export class IndicatorReadingsService {
           );
           crossings.push({ ...crossing, evidenceId: recorded.id });
         }
+        await this.outbox.write(
+          tx,
+          crossings.map((crossing) => ({
+            type: 'indicator.threshold_crossed' as const,
+            predictionId: crossing.predictionId,
+            payload: {
+              indicatorId: id,
+              indicatorSlug: indicator.slug,
+              indicatorName: indicator.name,
+              unit: indicator.unit,
+              readingId: reading.id,
+              previousValue: previous.value,
+              value: input.value,
+              observedAt: input.observedAt.toISOString(),
+              threshold: crossing.threshold,
+              direction: crossing.direction,
+              predictionId: crossing.predictionId,
+              predictionSlug: crossing.predictionSlug,
+              likelihoodRatio: crossing.likelihoodRatio,
+              evidenceId: crossing.evidenceId,
+            },
+          })),
+        );
         return { reading, duplicate: false, crossings };
       },
       { maxWait: 20_000, timeout: 30_000 },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { EventsModule } from '#events';
 import { PredictionsModule } from '#predictions';
 
 import { DueSourcesScheduler } from './due-sources-scheduler.service.js';
@@ -18,7 +19,7 @@ const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalI
 const SOURCE_SERVICES = [SourcesService, SourceFetcher, SourceIngestionService, DueSourcesScheduler];
 
 @Module({
-  imports: [PredictionsModule],
+  imports: [EventsModule, PredictionsModule],
   providers: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
   exports: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
 })

@@ -1,0 +1,110 @@
+/**
+ * The one source of truth for what Bellwether announces: every event type and
+ * the payload it carries, like the job catalogue in #jobs. A change writes its
+ * events through the OutboxWriter in the same transaction; the notify lib reads
+ * them back typed by this map.
+ */
+
+/** One prediction's move, as evidence and retractions report it. */
+export interface PredictionMovePayload {
+  predictionId: string;
+  slug: string;
+  likelihoodRatio: number;
+  deltaLogOdds: number;
+  probabilityBefore: number;
+  probabilityAfter: number;
+}
+
+export interface EventPayloads {
+  /** Evidence was recorded; each prediction it moved, with before and after. */
+  'evidence.recorded': {
+    evidenceId: string;
+    summary: string;
+    sourceUrl: string | null;
+    observedAt: string;
+    reliability: number;
+    actor: string;
+    impacts: PredictionMovePayload[];
+  };
+  /** Evidence was retracted: each prediction moved back by the compensating entry. */
+  'evidence.retracted': { evidenceId: string; reason: string; actor: string; impacts: PredictionMovePayload[] };
+  /** A prediction's probability moved, for any cause (evidence, retraction, override, quiet day). */
+  'prediction.confidence_changed': {
+    predictionId: string;
+    sequence: number;
+    kind: string;
+    evidenceId: string | null;
+    deltaLogOdds: number;
+    probabilityBefore: number;
+    probabilityAfter: number;
+    actor: string;
+  };
+  'prediction.resolved': {
+    predictionId: string;
+    slug: string;
+    outcome: 'true' | 'false' | 'annulled';
+    probability: number;
+    occurredAt: string;
+    resolvedAt: string;
+    note: string;
+    sourceUrl: string | null;
+    actor: string;
+  };
+  'prediction.resolution_undone': { predictionId: string; slug: string; undoneStatus: string; status: string; reason: string; actor: string };
+  /** An open prediction passed its deadline and waits for resolution. */
+  'prediction.due': { predictionId: string; slug: string; deadline: string; probability: number; actor: string };
+  /** An indicator reading crossed a link's threshold; `evidenceId` is null when the prediction takes no more evidence. */
+  'indicator.threshold_crossed': {
+    indicatorId: string;
+    indicatorSlug: string;
+    indicatorName: string;
+    unit: string;
+    readingId: string;
+    previousValue: number;
+    value: number;
+    observedAt: string;
+    threshold: number;
+    direction: 'up' | 'down';
+    predictionId: string;
+    predictionSlug: string;
+    likelihoodRatio: number;
+    evidenceId: string | null;
+  };
+  /** A signal item matched a rule and waits in the review inbox. */
+  'signal.pending_review': { signalItemId: string; title: string; url: string | null; sourceId: string | null; rules: string[] };
+  /** A webhook endpoint was disabled: it answered 410 Gone, or failed without a success for too long. */
+  'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
+  /** A ping sent by `POST /v1/webhooks/:id/test`; never fanned out. */
+  'webhook.test': { endpointId: string; message: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** Every type, for validation and the OpenAPI document. */
+export const EVENT_TYPES = [
+  'evidence.recorded',
+  'evidence.retracted',
+  'prediction.confidence_changed',
+  'prediction.resolved',
+  'prediction.resolution_undone',
+  'prediction.due',
+  'indicator.threshold_crossed',
+  'signal.pending_review',
+  'webhook.endpoint_disabled',
+  'webhook.test',
+] as const satisfies readonly EventType[];
+
+/** Event types a webhook endpoint may subscribe to by name (`["*"]` means all of them). */
+export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter((type) => type !== 'webhook.test');
+
+/** One event to write, its payload checked against its type at compile time. */
+export type OutboxEventInput = {
+  [Type in EventType]: { type: Type; predictionId: string | null; payload: EventPayloads[Type] };
+}[EventType];
+
+/** An event read back from the outbox. */
+export type OutboxEventRecord = OutboxEventInput & { id: string; createdAt: Date };
+
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}

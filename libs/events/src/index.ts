@@ -1,0 +1,12 @@
+export {
+  EVENT_TYPES,
+  SUBSCRIBABLE_EVENT_TYPES,
+  isEventType,
+  type EventPayloads,
+  type EventType,
+  type OutboxEventInput,
+  type OutboxEventRecord,
+  type PredictionMovePayload,
+} from './event-catalogue.js';
+export { EventsModule } from './events.module.js';
+export { OutboxWriter } from './outbox-writer.js';
