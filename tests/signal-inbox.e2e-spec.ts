@@ -1,3 +1,4 @@
+import { SignalItemsRepository, SignalRoutingService, UNROUTED_GRACE_MS } from '#signals';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 /** The review inbox (accept, reject, auto-accept) and manual bulk submission. */
@@ -169,6 +170,41 @@ describe('signals: review inbox and manual submission', () => {
       const evidence = await t.prisma.evidence.findUniqueOrThrow({ where: { id: item.evidenceId! } });
       expect(evidence.actor).toBe('system:auto-accept');
       expect((await logOdds('deepseek-blacklisted-12m')) - before).toBeCloseTo(Math.log(3), 10);
+    });
+
+    it('routes items a crash left stored but unrouted, once, however many sweeps run at once', async () => {
+      // What a process killed between storing and routing leaves behind: the items, with routedAt still null.
+      const stored = await t.app.get(SignalItemsRepository).insertNew(
+        ['DeepSeek stays on the Entity List', 'Huawei Ascend shipments double', 'A quiet day in the garden'].map((title) => ({
+          dedupeKey: `manual:crash-${title}`,
+          sourceId: null,
+          externalId: null,
+          url: null,
+          title,
+          summary: null,
+          publishedAt: null,
+          contentHash: title,
+        })),
+      );
+      const ids = stored.map((item) => item.id);
+      const before = await logOdds('deepseek-blacklisted-12m');
+      const routing = t.app.get(SignalRoutingService);
+      // Within the grace period the sweep leaves them to the process that stored them.
+      expect(await routing.sweepUnrouted()).toBe(0);
+      await t.prisma.signalItem.updateMany({ where: { id: { in: ids } }, data: { createdAt: new Date(Date.now() - 2 * UNROUTED_GRACE_MS) } });
+
+      const swept = await Promise.all([routing.sweepUnrouted(), routing.sweepUnrouted(), routing.sweepUnrouted()]);
+      expect(swept.some((count) => count === 3)).toBe(true);
+      const items = await t.prisma.signalItem.findMany({ where: { id: { in: ids } }, orderBy: { title: 'asc' } });
+      expect(items.map((item) => [item.title, item.status, item.routedAt !== null])).toEqual([
+        ['A quiet day in the garden', 'unmatched', true],
+        ['DeepSeek stays on the Entity List', 'accepted', true],
+        ['Huawei Ascend shipments double', 'pending', true],
+      ]);
+      // The auto-accepting rule moved the prediction once, not once per sweep.
+      expect(await t.prisma.evidence.count({ where: { signalItemId: { in: ids } } })).toBe(1);
+      expect((await logOdds('deepseek-blacklisted-12m')) - before).toBeCloseTo(Math.log(3), 10);
+      expect(await routing.sweepUnrouted(new Date(Date.now() + 2 * UNROUTED_GRACE_MS))).toBe(0);
     });
   });
 

@@ -375,10 +375,13 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
   });
 
   describe('scheduling', () => {
-    it('has one cluster-wide scheduler ticking every minute on the ingest queue', async () => {
+    it('has cluster-wide schedulers ticking every minute on the ingest queue: due sources, and the unrouted-item sweep', async () => {
       await t.worker!.get(JobQueues).ensureSchedules();
       const schedulers = await t.worker!.get(JobQueues).queue('ingest').getJobSchedulers();
-      expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([['enqueue-due-sources-every-minute', 60_000]]);
+      expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every]).sort()).toEqual([
+        ['enqueue-due-sources-every-minute', 60_000],
+        ['route-unrouted-signals-every-minute', 60_000],
+      ]);
     });
 
     it('enqueues each due, enabled source once per due time, and skips disabled ones', async () => {
@@ -457,7 +460,7 @@ describe('scheduled fetching on BullMQ\'s PostgreSQL backend (the embedded mode\
     const created = await t.http.post('/v1/sources').set(auth(analyst)).send({ name: 'pg', kind: 'feed', url: `${server.origin}/feed.xml` });
     expect(created.status).toBe(201);
     const schedulers = await t.worker!.get(JobQueues).queue('ingest').getJobSchedulers();
-    expect(schedulers.map((scheduler) => scheduler.key)).toEqual(['enqueue-due-sources-every-minute']);
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(['enqueue-due-sources-every-minute', 'route-unrouted-signals-every-minute']);
     await t.worker!.get(DueSourcesScheduler).enqueueDueSources();
     const deadline = Date.now() + 20_000;
     let count = 0;

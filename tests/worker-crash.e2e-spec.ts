@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { serve, startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
+import { serve, startLocalHttpServer, type LocalHttpServer, type Route } from '#test/local-http-server.js';
 import { deleteRedisPrefix } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
 
@@ -14,9 +14,7 @@ const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
   <item><title>Huawei Ascend adoption grows</title><guid>a</guid></item>
   <item><title>Weather</title><guid>b</guid></item></channel></rss>`;
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, stdio: 'ignore' });
-}
+const SOURCE_ID = '01a22405-0000-7000-8000-000000000001';
 
 async function waitFor<T>(probe: () => Promise<T | null> | T | null, timeoutMs: number): Promise<T | null> {
   const deadline = Date.now() + timeoutMs;
@@ -27,68 +25,136 @@ async function waitFor<T>(probe: () => Promise<T | null> | T | null, timeoutMs: 
   }
 }
 
+interface StoredItemRow {
+  title: string;
+  status: string;
+  routedAt: Date | null;
+  matches: { ruleName: string }[];
+}
+
+/** A database, a Redis prefix and a feed server of one test, and the workers it starts against them. */
+class CrashScene {
+  readonly queuePrefix = `bwtest-${randomBytes(4).toString('hex')}`;
+  readonly workers: ChildProcess[] = [];
+  database!: TestDatabase;
+  client!: pg.Client;
+  feeds!: LocalHttpServer;
+
+  async start(feed: Route): Promise<void> {
+    this.database = await createTestDatabase();
+    this.client = new pg.Client({ connectionString: this.database.url });
+    await this.client.connect();
+    this.feeds = await startLocalHttpServer({ '/feed.xml': feed });
+    await this.client.query(
+      `INSERT INTO "Source" (id, name, kind, url, "intervalSeconds", "nextFetchAt", "updatedAt")
+       VALUES ($1, 'feed', 'feed', $2, 1800, now(), now())`,
+      [SOURCE_ID, `${this.feeds.origin}/feed.xml`],
+    );
+  }
+
+  startWorker(): ChildProcess {
+    const env = { DATABASE_URL: this.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: this.queuePrefix, OUTBOUND_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'error' };
+    const worker = spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async kill(worker: ChildProcess): Promise<void> {
+    worker.kill('SIGKILL');
+    if (worker.exitCode === null && worker.signalCode === null) await new Promise((resolve) => worker.once('exit', resolve));
+  }
+
+  /** Waits on the state the tests assert: the source's fetch recorded as a success. */
+  async waitForSuccessfulFetch(timeoutMs: number): Promise<Date | null> {
+    return waitFor(async () => {
+      const { rows } = await this.client.query<{ lastSuccessAt: Date | null }>(`SELECT "lastSuccessAt" FROM "Source" WHERE id = $1`, [SOURCE_ID]);
+      return rows[0]?.lastSuccessAt ?? null;
+    }, timeoutMs);
+  }
+
+  async items(): Promise<StoredItemRow[]> {
+    const { rows } = await this.client.query<StoredItemRow>(`SELECT title, status::text, "routedAt", matches FROM "SignalItem" ORDER BY title`);
+    return rows;
+  }
+
+  async stop(): Promise<void> {
+    for (const worker of this.workers) worker.kill('SIGKILL');
+    await this.client?.end();
+    await this.feeds?.close();
+    await this.database?.drop();
+    await deleteRedisPrefix(TEST_REDIS_URL, this.queuePrefix);
+  }
+}
+
 /**
  * A worker killed with -9 in the middle of a fetch loses the job to nobody: the
  * fetch is still due in PostgreSQL, BullMQ hands the stalled job to another
- * worker, and the items are stored once.
+ * worker, the items are stored once, and every stored item is routed.
  */
 describe('crash safety: a worker killed mid-fetch', () => {
-  let database: TestDatabase;
-  let feeds: LocalHttpServer;
-  let client: pg.Client;
-  const queuePrefix = `bwtest-${randomBytes(4).toString('hex')}`;
-  const workers: ChildProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+  let scene: CrashScene;
+  beforeEach(() => {
+    scene = new CrashScene();
   });
-  afterAll(async () => {
-    for (const worker of workers) worker.kill('SIGKILL');
-    await client.end();
-    await feeds?.close();
-    await database.drop();
-    await deleteRedisPrefix(TEST_REDIS_URL, queuePrefix);
+  afterEach(async () => {
+    await scene.stop();
   });
 
   it('another worker completes the fetch, storing each item once', async () => {
     let holdFirstRequest = true;
-    feeds = await startLocalHttpServer({
-      '/feed.xml': (request, response) => {
-        // The first fetch hangs until its worker is dead; later ones answer at once.
-        if (holdFirstRequest) return;
-        serve(FEED, { 'content-type': 'application/rss+xml' })(request, response);
-      },
+    await scene.start((request, response) => {
+      // The first fetch hangs until its worker is dead; later ones answer at once.
+      if (holdFirstRequest) return;
+      serve(FEED, { 'content-type': 'application/rss+xml' })(request, response);
     });
-    await client.query(
-      `INSERT INTO "Source" (id, name, kind, url, "intervalSeconds", "nextFetchAt", "updatedAt")
-       VALUES ('01a22405-0000-7000-8000-000000000001', 'slow feed', 'feed', $1, 1800, now(), now())`,
-      [`${feeds.origin}/feed.xml`],
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-    };
 
-    const doomed = startWorker(env);
-    workers.push(doomed);
+    const doomed = scene.startWorker();
     // The scheduler's first tick enqueues the due source; wait until its fetch is in flight.
-    expect(await waitFor(() => (feeds.requests.length > 0 ? true : null), 60_000)).toBe(true);
-    doomed.kill('SIGKILL');
-    await new Promise((resolve) => doomed.once('exit', resolve));
+    expect(await waitFor(() => (scene.feeds.requests.length > 0 ? true : null), 60_000)).toBe(true);
+    await scene.kill(doomed);
     holdFirstRequest = false;
 
-    workers.push(startWorker(env));
-    const stored = await waitFor(async () => {
-      const { rows } = await client.query<{ count: number }>(`SELECT count(*)::int FROM "SignalItem"`);
-      return rows[0]!.count > 0 ? rows[0]!.count : null;
-    }, 90_000);
-    expect(stored).toBe(2);
-    const source = await client.query<{ lastSuccessAt: Date | null; failureStreak: number }>(`SELECT "lastSuccessAt", "failureStreak" FROM "Source"`);
-    expect(source.rows[0]!.lastSuccessAt).not.toBeNull();
-    expect(feeds.requests.length).toBeGreaterThanOrEqual(2);
+    scene.startWorker();
+    expect(await scene.waitForSuccessfulFetch(90_000)).not.toBeNull();
+    const items = await scene.items();
+    expect(items.map((item) => item.title)).toEqual(['Huawei Ascend adoption grows', 'Weather']);
+    expect(items.every((item) => item.routedAt !== null)).toBe(true);
+    expect(scene.feeds.requests.length).toBeGreaterThanOrEqual(2);
+  }, 180_000);
+
+  it('items stored by a worker killed before it routed them are routed once by the next fetch', async () => {
+    await scene.start(serve(FEED, { 'content-type': 'application/rss+xml' }));
+    await scene.client.query(
+      `INSERT INTO "Rule" (id, name, "allTerms", "anyTerms", "noneTerms", "sourceIds", "updatedAt")
+       VALUES ('01a22405-0000-7000-8000-0000000000aa', 'ascend', '{}', '{ascend}', '{}', '{}', now())`,
+    );
+    // Routing starts by reading the rules: a lock on the Rule table holds the worker between storing the items and routing them.
+    const locker = new pg.Client({ connectionString: scene.database.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE "Rule" IN ACCESS EXCLUSIVE MODE');
+
+      const doomed = scene.startWorker();
+      const stored = await waitFor(async () => ((await scene.items()).length === 2 ? true : null), 60_000);
+      expect(stored).toBe(true);
+      await scene.kill(doomed);
+      expect((await scene.items()).map((item) => [item.status, item.routedAt])).toEqual([
+        ['unmatched', null],
+        ['unmatched', null],
+      ]);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+
+    scene.startWorker();
+    expect(await scene.waitForSuccessfulFetch(90_000)).not.toBeNull();
+    const items = await scene.items();
+    expect(items.map((item) => [item.title, item.status, item.matches.map((match) => match.ruleName)])).toEqual([
+      ['Huawei Ascend adoption grows', 'pending', ['ascend']],
+      ['Weather', 'unmatched', []],
+    ]);
+    expect(items.every((item) => item.routedAt !== null)).toBe(true);
   }, 180_000);
 });

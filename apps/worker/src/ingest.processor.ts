@@ -2,11 +2,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
 import type { QueueJob } from '#jobs';
-import { DueSourcesScheduler, SourceIngestionService } from '#signals';
+import { DueSourcesScheduler, SignalRoutingService, SourceIngestionService } from '#signals';
 
 /**
- * The ingest queue: the once-a-minute tick that enqueues due sources, and
- * the fetches themselves. Several fetches run at once per worker; the fetcher
+ * The ingest queue: the once-a-minute tick that enqueues due sources, the
+ * fetches themselves, and the sweep that routes items a crash left unrouted. Several fetches run at once per worker; the fetcher
  * still allows only a few requests at a time to any one host.
  */
 @Processor('ingest', { concurrency: 8 })
@@ -16,6 +16,7 @@ export class IngestProcessor extends WorkerHost {
   constructor(
     private readonly scheduler: DueSourcesScheduler,
     private readonly ingestion: SourceIngestionService,
+    private readonly routing: SignalRoutingService,
   ) {
     super();
   }
@@ -27,6 +28,8 @@ export class IngestProcessor extends WorkerHost {
         return { enqueued: await this.scheduler.enqueueDueSources() };
       case 'fetch-source':
         return this.ingestion.fetchSource(job.data.sourceId, { scheduledFor: job.data.scheduledFor });
+      case 'route-unrouted-signals':
+        return { routed: await this.routing.sweepUnrouted() };
     }
   }
 }

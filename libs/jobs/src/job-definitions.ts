@@ -16,6 +16,8 @@ export interface JobPayloads {
   'record-quiet-days': Record<string, never>;
   /** The scheduler tick: enqueue one fetch-source job per enabled source whose nextFetchAt has come. */
   'enqueue-due-sources': Record<string, never>;
+  /** Route the signal items a crash left stored but unrouted (a fetch or a submission whose process died between the two steps). */
+  'route-unrouted-signals': Record<string, never>;
   /** Fetch one source; `scheduledFor` is the nextFetchAt it was due at, so a job made stale by a change is skipped. */
   'fetch-source': { sourceId: string; scheduledFor: number };
 }
@@ -28,6 +30,7 @@ export const JOB_QUEUE = {
   'record-quiet-days': 'maintenance',
   'enqueue-due-sources': 'ingest',
   'fetch-source': 'ingest',
+  'route-unrouted-signals': 'ingest',
 } as const satisfies { [Name in JobName]: QueueName };
 
 /** The job names one queue runs, and its jobs typed by name: a processor's `switch (job.name)` is then exhaustive. */
@@ -42,4 +45,5 @@ export const JOB_SCHEDULES: readonly { id: string; job: JobName; every: number }
   // (row lock plus a unique index), so the extra runs are cheap no-ops that make a missed run harmless.
   { id: 'record-quiet-days-hourly', job: 'record-quiet-days', every: 60 * 60 * 1000 },
   { id: 'enqueue-due-sources-every-minute', job: 'enqueue-due-sources', every: 60 * 1000 },
+  { id: 'route-unrouted-signals-every-minute', job: 'route-unrouted-signals', every: 60 * 1000 },
 ];

@@ -7,7 +7,8 @@ export {
   type RecordedReading,
   type ThresholdCrossingRecord,
 } from './indicator-readings.service.js';
-export { SignalRoutingService, AUTO_ACCEPT_ACTOR, type RoutingOutcome, type StoredSignalItem } from './signal-routing.service.js';
+export { SignalRoutingService, AUTO_ACCEPT_ACTOR, UNROUTED_GRACE_MS, type RoutingOutcome } from './signal-routing.service.js';
+export { SignalItemsRepository, type StoredSignalItem, type NewSignalItem } from './signal-items.repository.js';
 export { SignalInboxService, type AcceptedSignal, type SignalAcceptance, type SignalItemView } from './signal-inbox.service.js';
 export { ManualSignalsService, MAX_MANUAL_SIGNALS, type ManualSignal, type ManualSubmission } from './manual-signals.service.js';
 export { canonicalUrl, isHttpUrl, signalContentHash } from './signal-identity.js';

@@ -1,14 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { DomainError } from '#core';
-import { PrismaService, type SignalItem, type SignalStatus } from '#db';
 import { PredictionsService } from '#predictions';
 
 import { RulesService } from './rules.service.js';
 import { SignalInboxService } from './signal-inbox.service.js';
+import { SignalItemsRepository, type RoutingDecision, type StoredSignalItem } from './signal-items.repository.js';
 import { impactsToApply, rulesMatching, type RoutableRule, type SignalMatch } from './signal-matches.js';
-
-export type StoredSignalItem = Pick<SignalItem, 'id' | 'sourceId' | 'title' | 'summary' | 'url' | 'publishedAt'>;
 
 export interface RoutingOutcome {
   /** Items that matched at least one rule, auto-accepted ones included. */
@@ -20,21 +18,28 @@ export interface RoutingOutcome {
 /** Who the audit trail names when a rule accepts an item without a reviewer. */
 export const AUTO_ACCEPT_ACTOR = 'system:auto-accept';
 
-/** Rows per UPDATE statement: keeps the statement's parameters well inside Postgres limits. */
-const UPDATE_CHUNK = 2_000;
+/** Items a sweep routes per batch. */
+const SWEEP_BATCH = 500;
+
+/** An item younger than this may still be routed by the fetch or submission that stored it; a sweep leaves it alone. */
+export const UNROUTED_GRACE_MS = 60_000;
 
 /**
- * Matches newly stored signal items against the enabled rules: a match makes
- * the item `pending` in the review inbox with the matched rules snapshotted in
+ * Matches stored signal items against the enabled rules: a match makes the
+ * item `pending` in the review inbox with the matched rules snapshotted in
  * `matches`; no match leaves it `unmatched`; a matching rule with autoAccept
  * accepts it at once through the inbox, so there is one way to accept.
+ *
+ * Routing is idempotent, so an item a crash left unrouted (stored, with
+ * `routedAt` still null) is simply routed again: by the next fetch of its
+ * source, or by the sweep the scheduler tick runs.
  */
 @Injectable()
 export class SignalRoutingService {
   private readonly logger = new Logger(SignalRoutingService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly items: SignalItemsRepository,
     private readonly rules: RulesService,
     private readonly predictions: PredictionsService,
     private readonly inbox: SignalInboxService,
@@ -46,35 +51,45 @@ export class SignalRoutingService {
 
     const rules = await this.rules.enabledRules();
     const slugs = await this.predictionSlugs(rules);
-    const routed = items.map((item) => {
-      const matched = rulesMatching(rules, item);
-      const matches = matched.map((rule) => toSignalMatch(rule, slugs));
-      const status: SignalStatus = matches.length > 0 ? 'pending' : 'unmatched';
-      return { id: item.id, status, matches };
+    const decisions = items.map((item): RoutingDecision => {
+      const matches = rulesMatching(rules, item).map((rule) => toSignalMatch(rule, slugs));
+      return { id: item.id, status: matches.length > 0 ? 'pending' : 'unmatched', matches, autoAccept: matches.some((match) => match.autoAccept) };
     });
+    const open = await this.items.applyRouting(decisions);
 
-    for (let start = 0; start < routed.length; start += UPDATE_CHUNK) {
-      const chunk = routed.slice(start, start + UPDATE_CHUNK);
-      // One statement per chunk rather than one per item: a feed batch or a manual submission of 1,000 items stays one round trip.
-      // Items someone has already reviewed are left alone, so routing the same items again is harmless.
-      await this.prisma.$executeRaw`
-        UPDATE "SignalItem" AS item
-        SET "status" = routed.status::"SignalStatus", "matches" = routed.matches::jsonb
-        FROM unnest(${chunk.map((row) => row.id)}::uuid[], ${chunk.map((row) => row.status)}::text[], ${chunk.map((row) => JSON.stringify(row.matches))}::text[])
-          AS routed(id, status, matches)
-        WHERE item."id" = routed.id AND item."reviewedAt" IS NULL`;
-    }
-
-    for (const { id, matches } of routed) {
+    for (const { id, matches, autoAccept } of decisions) {
       if (matches.length === 0) {
         outcome.unmatched += 1;
         continue;
       }
       outcome.matched += 1;
-      const autoAccepting = matches.filter((match) => match.autoAccept);
-      if (autoAccepting.length > 0 && (await this.autoAccept(id, autoAccepting))) outcome.autoAccepted += 1;
+      if (!autoAccept || !open.has(id)) continue;
+      if (await this.autoAccept(id, matches.filter((match) => match.autoAccept))) outcome.autoAccepted += 1;
+      await this.items.markRouted(id);
     }
     return outcome;
+  }
+
+  /** Routes the items of one source that an interrupted fetch stored but never routed. */
+  async routeLeftoversOf(sourceId: string, storedBefore: Date): Promise<RoutingOutcome> {
+    return this.route(await this.items.unrouted({ sourceId, createdBefore: storedBefore, limit: SWEEP_BATCH }));
+  }
+
+  /**
+   * Routes every item left unrouted for longer than the grace period (a fetch
+   * or a submission whose process died between storing and routing), batch by
+   * batch; answers how many it routed.
+   */
+  async sweepUnrouted(now = new Date()): Promise<number> {
+    const createdBefore = new Date(now.getTime() - UNROUTED_GRACE_MS);
+    let routed = 0;
+    for (;;) {
+      const batch = await this.items.unrouted({ createdBefore, limit: SWEEP_BATCH });
+      if (batch.length === 0) return routed;
+      await this.route(batch);
+      routed += batch.length;
+      if (batch.length < SWEEP_BATCH) return routed;
+    }
   }
 
   /**
