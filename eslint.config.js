@@ -60,6 +60,16 @@ export default tseslint.config(
     },
   },
   {
+    // The web app's own small browser script: plain JavaScript, no type information.
+    files: ['apps/api/src/app/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', history: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly', HTMLFormElement: 'readonly', Element: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'tests/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -7,6 +7,7 @@ import type { AppConfig } from '#config';
 import type { DatabaseConnection } from '#db';
 
 import { ApiModule } from './api.module.js';
+import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
 
 const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
@@ -18,7 +19,8 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '2mb' });
-  app.setGlobalPrefix('v1', { exclude: UNPREFIXED_ROUTES });
+  app.setGlobalPrefix('v1', { exclude: [...UNPREFIXED_ROUTES, ...WEB_APP_ROUTES] });
+  setUpWebApp(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

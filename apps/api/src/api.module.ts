@@ -11,6 +11,7 @@ import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
 import { ApiKeysController } from './api-keys/api-keys.controller.js';
+import { WebAppModule } from './app/web-app.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { EvidenceController } from './evidence/evidence.controller.js';
@@ -43,6 +44,7 @@ export class ApiModule {
         AuthModule,
         PredictionsModule,
         SignalsModule,
+        WebAppModule,
       ],
       controllers: [
         HealthController,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { GENESIS_HASH, hashAuditEntry } from '#core';
+import { GENESIS_HASH, hashAuditEntry, NotFoundError } from '#core';
 import { PrismaService } from '#db';
 
 import { auditEntryContent } from './audit-trail.service.js';
@@ -10,6 +10,12 @@ export interface AuditVerification {
   chains: number;
   entries: number;
   firstBroken: { predictionId: string; sequence: number; reason: string } | null;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  entries: number;
+  firstBroken: { sequence: number; reason: string } | null;
 }
 
 const BATCH = 2000;
@@ -36,6 +42,17 @@ export class AuditVerificationService {
       }
     }
     return { ok: true, chains: predictions.length, entries, firstBroken: null };
+  }
+
+  /** One prediction's chain, for a page that shows whether its own trail holds. */
+  async verifyPrediction(predictionId: string): Promise<ChainVerification> {
+    const prediction = await this.prisma.prediction.findUnique({
+      where: { id: predictionId },
+      select: { id: true, priorLogOdds: true, logOdds: true, auditSequence: true, auditHash: true },
+    });
+    if (!prediction) throw new NotFoundError('Prediction', predictionId, 'id');
+    const result = await this.verifyChain(prediction);
+    return { ok: !result.broken, entries: result.entries, firstBroken: result.broken ?? null };
   }
 
   private async verifyChain(prediction: {

@@ -1,5 +1,5 @@
 export { AuditTrailService, auditEntryContent, type AuditMove, type ChainHead } from './audit-trail.service.js';
-export { AuditVerificationService, type AuditVerification } from './audit-verification.service.js';
+export { AuditVerificationService, type AuditVerification, type ChainVerification } from './audit-verification.service.js';
 export {
   EvidenceService,
   type EvidenceFilter,
@@ -16,6 +16,8 @@ export {
   PredictionHistoryService,
   type Explanation,
   type ExplainedMove,
+  type ProbabilitySeries,
+  type SeriesPoint,
   type SequencePage,
   type SequencePageRequest,
   type WhatIf,

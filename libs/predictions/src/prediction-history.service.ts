@@ -27,6 +27,22 @@ export interface ExplainedMove {
   evidence: { id: string; summary: string; sourceUrl: string | null; observedAt: Date; retractedAt: Date | null } | null;
 }
 
+export interface SeriesPoint {
+  sequence: number;
+  at: Date;
+  probability: number;
+  /** The probability had the excluded evidence not come (same as `probability` when nothing is excluded). */
+  whatIfProbability: number;
+}
+
+export interface ProbabilitySeries {
+  prediction: Prediction;
+  /** At most about `maxPoints` entries, evenly spaced by audit sequence, always with the first and the last. */
+  points: SeriesPoint[];
+  /** How many audit entries the series stands for. */
+  entries: number;
+}
+
 export interface Explanation {
   prediction: Prediction;
   at: Date;
@@ -93,6 +109,67 @@ export class PredictionHistoryService {
     });
     const logOdds = prediction.logOdds - removed;
     return { prediction, excluded, logOdds, probability: probabilityFromLogOdds(logOdds) };
+  }
+
+  /**
+   * The probability series thinned to about `maxPoints` entries for a chart: entries are
+   * picked by sequence through the (predictionId, sequence) index, so the cost does not grow
+   * with the history. With `exclude`, each point also carries the what-if probability,
+   * by the rule of `whatIf` (an override resets what the evidence before it did).
+   */
+  async series(idOrSlug: string, maxPoints: number, exclude: readonly string[] = []): Promise<ProbabilitySeries> {
+    const prediction = await this.predictions.get(idOrSlug);
+    const total = prediction.auditSequence;
+    const step = Math.max(1, Math.ceil(total / Math.max(2, maxPoints)));
+    const sequences = new Set<number>([1, total]);
+    for (let sequence = 1; sequence <= total; sequence += step) sequences.add(sequence);
+    const [rows, excludedMoves, overrides] = await Promise.all([
+      this.prisma.auditEntry.findMany({
+        where: { predictionId: prediction.id, sequence: { in: [...sequences] } },
+        select: { sequence: true, createdAt: true, logOddsAfter: true, probabilityAfter: true },
+        orderBy: { sequence: 'asc' },
+      }),
+      exclude.length === 0
+        ? []
+        : this.prisma.auditEntry.findMany({
+            where: { predictionId: prediction.id, evidenceId: { in: [...exclude] } },
+            select: { sequence: true, deltaLogOdds: true },
+          }),
+      exclude.length === 0
+        ? []
+        : this.prisma.auditEntry.findMany({ where: { predictionId: prediction.id, kind: 'override' }, select: { sequence: true } }),
+    ]);
+    const overrideSequences = overrides.map((entry) => entry.sequence);
+    const points = rows.map((row) => {
+      const since = Math.max(0, ...overrideSequences.filter((sequence) => sequence <= row.sequence));
+      const removed = excludedMoves
+        .filter((move) => move.sequence > since && move.sequence <= row.sequence)
+        .reduce((sum, move) => sum + move.deltaLogOdds, 0);
+      return {
+        sequence: row.sequence,
+        at: row.createdAt,
+        probability: row.probabilityAfter,
+        whatIfProbability: removed === 0 ? row.probabilityAfter : probabilityFromLogOdds(row.logOddsAfter - removed),
+      };
+    });
+    return { prediction, points, entries: total };
+  }
+
+  /** The latest moves (newest first), optionally up to a time, each with its evidence: the "what moved it lately" list. */
+  async recentMoves(idOrSlug: string, limit: number, until?: Date): Promise<{ prediction: Prediction; moves: ExplainedMove[] }> {
+    const prediction = await this.predictions.get(idOrSlug);
+    const entries = await this.prisma.auditEntry.findMany({
+      where: { predictionId: prediction.id, ...(until ? { createdAt: { lte: until } } : {}) },
+      orderBy: { sequence: 'desc' },
+      take: limit,
+    });
+    const evidenceIds = [...new Set(entries.map((entry) => entry.evidenceId).filter((id): id is string => id !== null))];
+    const evidence = await this.prisma.evidence.findMany({
+      where: { id: { in: evidenceIds } },
+      select: { id: true, summary: true, sourceUrl: true, observedAt: true, retractedAt: true },
+    });
+    const evidenceById = new Map(evidence.map((item) => [item.id, item]));
+    return { prediction, moves: entries.map((entry) => ({ entry, evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null })) };
   }
 
   /** "Why was it p at that time": the prior and every move up to `at`, in order, each with its cause. */

@@ -48,6 +48,11 @@ export class SignalInboxService {
     return { items: page.items.map(toSignalItemView), nextCursor: page.nextCursor };
   }
 
+  /** How many items wait in one status (the inbox badge). */
+  async count(status: SignalStatus): Promise<number> {
+    return this.prisma.signalItem.count({ where: { status } });
+  }
+
   async get(id: string): Promise<SignalItemView> {
     const item = UUID.test(id) ? await this.prisma.signalItem.findUnique({ where: { id: id.toLowerCase() } }) : null;
     if (!item) throw new NotFoundError('Signal', id, 'id');

@@ -34,7 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown): ProblemDetails {
+  /** Also used by the web app's error page, so both say the same thing about the same error. */
+  toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof RequestValidationError) {
       const fields = exception.fields;
       return {

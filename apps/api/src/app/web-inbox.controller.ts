@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+import type { Principal } from '#auth';
+import { DomainError } from '#core';
+import type { EvidenceImpactInput } from '#predictions';
+import { SignalInboxService, type AcceptedSignal } from '#signals';
+
+import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
+import { AcceptSignalForm, IdParams, RejectSignalForm } from './web-forms.dto.js';
+import { isFetchRequest, pageContext } from './web-page-context.js';
+import { WebPages } from './web-page.decorator.js';
+
+const INBOX_PAGE = 50;
+
+/** The reviewer's impacts, one per row of the form; none means "as the rules suggest". */
+function impactsOf(form: AcceptSignalForm): EvidenceImpactInput[] | undefined {
+  if (form.prediction.length === 0) return undefined;
+  const impacts: EvidenceImpactInput[] = [];
+  form.prediction.forEach((prediction, index) => {
+    const strength = form.strength[index] ?? 'moderate';
+    if (strength === 'skip') return;
+    const ratio = (form.likelihoodRatio[index] ?? '').trim();
+    if (ratio !== '') {
+      const likelihoodRatio = Number(ratio);
+      if (!Number.isFinite(likelihoodRatio)) {
+        throw new DomainError('invalid', 'invalid-likelihood-ratio', `likelihood ratio "${ratio}" is not a number`, `likelihoodRatio[${index}]`);
+      }
+      impacts.push({ prediction, likelihoodRatio });
+      return;
+    }
+    impacts.push({
+      prediction,
+      direction: form.direction[index] === 'contradicts' ? 'contradicts' : 'supports',
+      strength: strength as 'weak' | 'moderate' | 'strong',
+    });
+  });
+  if (impacts.length === 0) throw new DomainError('invalid', 'no-impacts', 'Keep at least one prediction, or reject the signal', 'strength');
+  return impacts;
+}
+
+@WebPages()
+@Controller('app/inbox')
+export class WebInboxController {
+  constructor(private readonly inbox: SignalInboxService) {}
+
+  @Get()
+  @Render('inbox')
+  async inboxPage(@Req() request: Request) {
+    const [page, pending] = await Promise.all([this.inbox.list({ status: 'pending', limit: INBOX_PAGE }), this.inbox.count('pending')]);
+    return { ...pageContext(request, 'Review inbox', 'inbox'), items: page.items, pending };
+  }
+
+  @Post(':id/accept')
+  @RequireRole('analyst')
+  async accept(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param() params: IdParams,
+    @Body() form: AcceptSignalForm,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const impacts = impactsOf(form);
+    const accepted: AcceptedSignal = await this.inbox.accept(params.id, impacts ? { impacts } : {}, actorOf(principal));
+    this.reply(request, response, { outcome: 'accepted', item: accepted.item, moves: accepted.evidence.impacts, reason: null });
+  }
+
+  @Post(':id/reject')
+  @RequireRole('analyst')
+  async reject(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param() params: IdParams,
+    @Body() form: RejectSignalForm,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const item = await this.inbox.reject(params.id, form.reason, actorOf(principal));
+    this.reply(request, response, { outcome: 'rejected', item, moves: [], reason: form.reason });
+  }
+
+  /** The page's script swaps the item for the outcome; without it, the outcome is a page of its own. */
+  private reply(request: Request, response: Response, result: object): void {
+    if (isFetchRequest(request)) {
+      response.render('partials/signal-outcome', { ...pageContext(request, ''), result });
+      return;
+    }
+    response.render('inbox-outcome', { ...pageContext(request, 'Review inbox', 'inbox'), result });
+  }
+}

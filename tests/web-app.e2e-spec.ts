@@ -1,0 +1,248 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { launchChromium, screenshotBothWidths, seriousAccessibilityViolations, VIEWPORTS } from '#test/web-browser.js';
+
+const SEEDED = ['deepseek-blacklisted-12m', 'china-alt-compute-acceleration', 'us-china-ai-bifurcation', 'china-domain-parity'];
+
+/** The analyst web app in a real browser: sign-in, the pages, explain and what-if, the inbox, roles, CSRF, sign-out. */
+describe('web app in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let analyst: string;
+  let viewer: string;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    analyst = await t.keyFor('analyst');
+    viewer = await t.keyFor('viewer');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, baseURL: baseUrl });
+    contexts.push(context);
+    const page = await context.newPage();
+    // Script errors and Content-Security-Policy violations fail the test; HTTP error statuses are the test's own business.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    return page;
+  }
+
+  async function signIn(page: Page, key: string): Promise<void> {
+    await page.goto('/app/login');
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/app`);
+  }
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  async function checkPage(page: Page, name: string): Promise<void> {
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, name);
+  }
+
+  const pendingSignal = async (title: string): Promise<string> => {
+    const response = await t.http.post('/v1/signals').set(auth(analyst)).send({ items: [{ title, url: `https://news.example.com/${encodeURIComponent(title)}` }] });
+    expect(response.body).toMatchObject({ new: 1, matched: 1 });
+    return response.body.createdIds[0] as string;
+  };
+
+  describe('as an analyst', () => {
+    let page: Page;
+
+    beforeAll(async () => {
+      await t.http
+        .post('/v1/evidence')
+        .set(auth(analyst))
+        .send({ summary: 'DeepSeek posts 30 chip-design roles', observedAt: new Date().toISOString(), impacts: [{ prediction: 'deepseek-blacklisted-12m', likelihoodRatio: 3 }] })
+        .expect(201);
+      await t.http
+        .post('/v1/evidence')
+        .set(auth(analyst))
+        .send({ summary: 'Commerce official denies listing plans', observedAt: new Date().toISOString(), impacts: [{ prediction: 'deepseek-blacklisted-12m', direction: 'contradicts', strength: 'weak' }] })
+        .expect(201);
+      await pendingSignal('Huawei Ascend 910C adoption grows among cloud providers');
+      page = await newPage();
+    });
+
+    it('sends a stranger to the sign-in page, and refuses a wrong key', async () => {
+      const response = await page.goto('/app/predictions/deepseek-blacklisted-12m');
+      expect(page.url()).toBe(`${baseUrl}/app/login?next=${encodeURIComponent('/app/predictions/deepseek-blacklisted-12m')}`);
+      expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+      await checkPage(page, 'login');
+      await page.getByLabel('API key').fill('bw_nothere0_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('unknown or revoked');
+    });
+
+    it('signs in with an API key into an HttpOnly, SameSite=Lax session; the overview shows the four seeded predictions', async () => {
+      await signIn(page, analyst);
+      const cookie = (await page.context().cookies()).find((each) => each.name === 'bw_session');
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/app' });
+      const rows = page.getByTestId('prediction-row');
+      await expect(rows.count()).resolves.toBe(4);
+      const text = await page.locator('main').textContent();
+      for (const slug of SEEDED) expect(text).toContain(slug);
+      await expect(page.getByTestId('inbox-count').textContent()).resolves.toBe('1');
+      await checkPage(page, 'overview');
+      await page.getByRole('link', { name: 'Probability' }).click();
+      await expect(page.locator('th[aria-sort="ascending"]').textContent()).resolves.toContain('Probability');
+    });
+
+    it('draws the prediction chart with its evidence, and explains a point of it', async () => {
+      await page.goto('/app/predictions/deepseek-blacklisted-12m');
+      const chart = page.getByTestId('probability-chart');
+      await expect(chart.locator('path.chart__line').getAttribute('d')).resolves.toMatch(/^M[\d.]+,[\d.]+.*H/);
+      await expect(chart.locator('.chart__marker').count()).resolves.toBe(2);
+      await expect(page.getByTestId('audit-badge').textContent()).resolves.toContain('verified');
+      await checkPage(page, 'prediction');
+      await page.evaluate('window.__stayed = true');
+      await chart.locator('a[data-explain-at]').last().click();
+      const explained = page.getByTestId('explain-result');
+      await explained.waitFor();
+      await expect(explained.textContent()).resolves.toContain('Commerce official denies listing plans');
+      await expect(page.evaluate('window.__stayed')).resolves.toBe(true);
+    });
+
+    it('draws the what-if line when evidence is ticked off', async () => {
+      await page.goto('/app/predictions/deepseek-blacklisted-12m');
+      await page.evaluate('window.__stayed = true');
+      await page.getByLabel('DeepSeek posts 30 chip-design roles').check();
+      await page.getByTestId('what-if-line').waitFor();
+      const result = await page.getByTestId('what-if-result').textContent();
+      expect(result).toContain('Without the ticked evidence');
+      await expect(page.evaluate('window.__stayed')).resolves.toBe(true);
+      expect(page.url()).toContain('exclude=');
+      await screenshotBothWidths(page, 'prediction-what-if');
+    });
+
+    it('accepts a pending signal without a reload and shows the probability change', async () => {
+      const before = (await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'us-china-ai-bifurcation' } })).probability;
+      await page.goto('/app/inbox');
+      await checkPage(page, 'inbox');
+      await page.evaluate('window.__stayed = true');
+      const signal = page.getByTestId('signal').first();
+      await signal.getByRole('button', { name: 'Accept as evidence' }).click();
+      const change = signal.getByTestId('probability-change');
+      await change.waitFor();
+      const after = (await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'us-china-ai-bifurcation' } })).probability;
+      expect(after).toBeGreaterThan(before);
+      const text = await change.textContent();
+      expect(text).toContain(`${(before * 100).toFixed(1)}% → ${(after * 100).toFixed(1)}%`);
+      await expect(page.evaluate('window.__stayed')).resolves.toBe(true);
+      await expect(page.getByTestId('pending-count').textContent()).resolves.toBe('0');
+      await screenshotBothWidths(page, 'inbox-accepted');
+    });
+
+    it('rejects a signal with a reason in place', async () => {
+      await pendingSignal('Huawei Ascend adoption rumours in a forum post');
+      await page.goto('/app/inbox');
+      const signal = page.getByTestId('signal').first();
+      await signal.getByLabel('Reason to reject').fill('Unsourced forum rumour');
+      await signal.getByRole('button', { name: 'Reject' }).click();
+      await expect(signal.getByTestId('signal-outcome').textContent()).resolves.toContain('Unsourced forum rumour');
+    });
+
+    it('shows an indicator, the calibration and the admin pages', async () => {
+      await t.http
+        .post('/v1/indicators/huawei-ascend-adoption/readings')
+        .set(auth(analyst))
+        .send({ value: 10, observedAt: new Date(Date.now() - 5 * 86_400_000).toISOString() })
+        .expect(201);
+      await page.goto('/app/indicators/huawei-ascend-adoption');
+      await page.getByTestId('readings-chart').waitFor();
+      await checkPage(page, 'indicator');
+      await page.goto('/app/calibration');
+      await page.getByTestId('calibration-chart').waitFor();
+      await checkPage(page, 'calibration');
+      await page.goto('/app/admin/sources');
+      await checkPage(page, 'sources');
+      await page.goto('/app/admin/rules');
+      await expect(page.locator('main').textContent()).resolves.toContain('Huawei Ascend adoption');
+      await checkPage(page, 'rules');
+    });
+
+    it('records evidence from the prediction page form', async () => {
+      await page.goto('/app/predictions/china-domain-parity');
+      await page.getByLabel('What was observed').fill('A domestic model tops a public benchmark');
+      await page.getByRole('button', { name: 'Record evidence' }).click();
+      await page.waitForURL(/done=evidence/);
+      await expect(page.locator('main').textContent()).resolves.toContain('A domestic model tops a public benchmark');
+    });
+
+    it('shows a friendly HTML page for errors under /app while the API keeps problem+json', async () => {
+      const response = await page.goto('/app/predictions/no-such-prediction');
+      expect(response?.status()).toBe(404);
+      expect(response?.headers()['content-type']).toContain('text/html');
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('no-such-prediction');
+      await checkPage(page, 'not-found');
+      const api = await t.http.get('/v1/predictions/no-such-prediction').set(auth(analyst));
+      expect(api.status).toBe(404);
+      expect(api.headers['content-type']).toContain('application/problem+json');
+    });
+
+    it('refuses a POST without the form token', async () => {
+      const response = await page.request.post('/app/predictions/china-domain-parity/override', { form: { percent: '50', reason: 'no token' } });
+      expect(response.status()).toBe(403);
+      const wrong = await page.request.post('/app/predictions/china-domain-parity/override', { form: { percent: '50', reason: 'forged', _csrf: 'x'.repeat(43) } });
+      expect(wrong.status()).toBe(403);
+      expect((await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'china-domain-parity' } })).auditSequence).toBeLessThan(5);
+    });
+
+    it('signs out: the session ends and pages send to sign-in again', async () => {
+      await page.goto('/app');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(`${baseUrl}/app/login`);
+      await page.goto('/app/inbox');
+      expect(page.url()).toContain('/app/login?next=');
+    });
+  });
+
+  describe('as a viewer', () => {
+    let page: Page;
+
+    beforeAll(async () => {
+      await pendingSignal('Huawei Ascend adoption reaches a new provincial cloud');
+      page = await newPage();
+      await signIn(page, viewer);
+    });
+
+    it('sees the inbox without accept or reject controls, and the server refuses a forged accept', async () => {
+      await page.goto('/app/inbox');
+      await expect(page.getByTestId('signal').count()).resolves.toBeGreaterThan(0);
+      await expect(page.getByRole('button', { name: 'Accept as evidence' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: 'Reject' }).count()).resolves.toBe(0);
+      await checkPage(page, 'inbox-viewer');
+      const csrf = await page.locator('main').getAttribute('data-csrf');
+      const id = (await t.prisma.signalItem.findFirstOrThrow({ where: { status: 'pending' } })).id;
+      const forged = await page.request.post(`/app/inbox/${id}/accept`, { form: { _csrf: csrf! } });
+      expect(forged.status()).toBe(403);
+      expect((await t.prisma.signalItem.findUniqueOrThrow({ where: { id } })).status).toBe('pending');
+      await page.goto('/app/predictions/us-china-ai-bifurcation');
+      await expect(page.getByRole('button', { name: 'Record evidence' }).count()).resolves.toBe(0);
+    });
+
+    it('loses the session when its key is revoked', async () => {
+      const keyId = (await t.prisma.apiKey.findFirstOrThrow({ where: { role: 'viewer' } })).id;
+      await t.http.post(`/v1/api-keys/${keyId}/revoke`).set(auth(t.adminKey)).expect(200);
+      await page.goto('/app');
+      expect(page.url()).toContain('/app/login');
+    });
+  });
+});
