@@ -7,6 +7,7 @@ import { ConfigModule, type AppConfig } from '#config';
 import { DbModule, type DatabaseConnection } from '#db';
 import { JobsModule } from '#jobs';
 import { loggingModule } from '#logging';
+import { NotifyModule } from '#notify';
 import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
@@ -29,6 +30,7 @@ import { AnalysisSeedService } from './seed/analysis-seed.service.js';
 import { SignalsController } from './signals/signals.controller.js';
 import { SourcesController } from './sources/sources.controller.js';
 import { StartupService } from './startup.service.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 @Module({})
 export class ApiModule {
@@ -44,6 +46,7 @@ export class ApiModule {
         AuthModule,
         PredictionsModule,
         SignalsModule,
+        NotifyModule,
         WebAppModule,
       ],
       controllers: [
@@ -58,6 +61,7 @@ export class ApiModule {
         RulesController,
         SignalsController,
         SourcesController,
+        WebhooksController,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

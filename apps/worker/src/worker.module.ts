@@ -1,14 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 
 import { ConfigModule, type AppConfig } from '#config';
 import { DbModule, type DatabaseConnection } from '#db';
 import { JobsModule } from '#jobs';
 import { loggingModule } from '#logging';
+import { NotifyModule } from '#notify';
 import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
 import { IngestProcessor } from './ingest.processor.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
+import { NotifyProcessor } from './notify.processor.js';
+import { OutboxRelayScheduler } from './outbox-relay.scheduler.js';
 import { SchedulesService } from './schedules.service.js';
 
 @Module({})
@@ -21,10 +25,13 @@ export class WorkerModule {
         DbModule.forRoot(database),
         JobsModule.forRoot(config, database),
         loggingModule(config, { http: false }),
+        // Per-process duties only (intervals each worker runs); cluster-wide recurring work is on BullMQ job schedulers.
+        ScheduleModule.forRoot(),
         PredictionsModule,
         SignalsModule,
+        NotifyModule,
       ],
-      providers: [MaintenanceProcessor, IngestProcessor, SchedulesService],
+      providers: [MaintenanceProcessor, IngestProcessor, NotifyProcessor, OutboxRelayScheduler, SchedulesService],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -67,12 +67,55 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   SCHEDULERS = 'true';
 
+  /** How often each worker's outbox relay claims undispatched events, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  OUTBOX_RELAY_INTERVAL_MS = 1000;
+
+  /** Waits between webhook attempts after the first, e.g. `5s,5m,30m,2h`; once all are used the delivery is exhausted. */
+  @Matches(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*(,\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*)*$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated durations such as 5s,5m,30m,2h',
+  })
+  WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+
+  /** An endpoint failing this long without a success is disabled (days; fractions allowed). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value))
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  WEBHOOK_DISABLE_AFTER_DAYS = 5;
+
+  /** A pending delivery whose attempt is this overdue is enqueued again (its job was lost with Redis, or never made it there). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_REQUEUE_AFTER_SECONDS = 60;
+
+  /** Where people reach this deployment: the base of unsubscribe links in digests. Default http://localhost:PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  /** The From of digest emails. */
+  @IsString()
+  MAIL_FROM = 'Bellwether <digest@bellwether.invalid>';
+
+  /** Send a digest even when nothing happened in its period. */
+  @IsIn(['true', 'false'])
+  DIGEST_SEND_EMPTY = 'false';
+
   get databaseKind(): 'postgres' | 'pglite' {
     return this.DATABASE_URL ? 'postgres' : 'pglite';
   }
 
   get queueBackend(): 'redis' | 'postgres' {
     return this.REDIS_URL ? 'redis' : 'postgres';
+  }
+
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
   }
 }
 
@@ -86,6 +129,8 @@ export class InvalidConfigError extends Error {
 const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
   'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS',
+  'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
+  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {

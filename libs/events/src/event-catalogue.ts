@@ -74,6 +74,8 @@ export interface EventPayloads {
   'signal.pending_review': { signalItemId: string; title: string; url: string | null; sourceId: string | null; rules: string[] };
   /** A webhook endpoint was disabled: it answered 410 Gone, or failed without a success for too long. */
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
+  /** A recurring job scheduler missed its run by more than SCHEDULER_LATE_AFTER_SECONDS (sent once per stall). */
+  'system.scheduler_stalled': { schedulerId: string; job: string; everySeconds: number; lastRunAt: string | null; lateBySeconds: number };
   /** A ping sent by `POST /v1/webhooks/:id/test`; never fanned out. */
   'webhook.test': { endpointId: string; message: string };
 }
@@ -91,6 +93,7 @@ export const EVENT_TYPES = [
   'indicator.threshold_crossed',
   'signal.pending_review',
   'webhook.endpoint_disabled',
+  'system.scheduler_stalled',
   'webhook.test',
 ] as const satisfies readonly EventType[];
 
@@ -103,7 +106,9 @@ export type OutboxEventInput = {
 }[EventType];
 
 /** An event read back from the outbox. */
-export type OutboxEventRecord = OutboxEventInput & { id: string; createdAt: Date };
+export type OutboxEventRecord = {
+  [Type in EventType]: { id: string; createdAt: Date; type: Type; predictionId: string | null; payload: EventPayloads[Type] };
+}[EventType];
 
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);

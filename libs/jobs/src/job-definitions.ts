@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
  * The one source of truth for background work: every queue, every job name,
  * the payload each job carries, and which queue runs it.
  */
-export const QUEUE_NAMES = ['maintenance', 'ingest'] as const;
+export const QUEUE_NAMES = ['maintenance', 'ingest', 'notify'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -20,6 +20,8 @@ export interface JobPayloads {
   'route-unrouted-signals': Record<string, never>;
   /** Fetch one source; `scheduledFor` is the nextFetchAt it was due at, so a job made stale by a change is skipped. */
   'fetch-source': { sourceId: string; scheduledFor: number };
+  /** One HTTP attempt of a webhook delivery; `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
+  'deliver-webhook': { deliveryId: string; attempt: number };
 }
 
 export type JobName = keyof JobPayloads;
@@ -31,6 +33,7 @@ export const JOB_QUEUE = {
   'enqueue-due-sources': 'ingest',
   'fetch-source': 'ingest',
   'route-unrouted-signals': 'ingest',
+  'deliver-webhook': 'notify',
 } as const satisfies { [Name in JobName]: QueueName };
 
 /** The job names one queue runs, and its jobs typed by name: a processor's `switch (job.name)` is then exhaustive. */

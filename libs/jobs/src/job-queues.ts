@@ -15,12 +15,25 @@ export class JobQueues {
   }
 
   /** A `jobId` makes the enqueue idempotent: BullMQ ignores a second job with the same id. */
-  async enqueue<Name extends JobName>(name: Name, payload: JobPayloads[Name], options: { jobId?: string } = {}): Promise<Job> {
+  async enqueue<Name extends JobName>(name: Name, payload: JobPayloads[Name], options: { jobId?: string; delay?: number } = {}): Promise<Job> {
     return this.queue(JOB_QUEUE[name]).add(name, payload, {
       jobId: options.jobId,
+      delay: options.delay,
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
+  }
+
+  /** Many jobs of one name in one round trip (a fan-out); each `jobId` dedupes as in `enqueue`. */
+  async enqueueMany<Name extends JobName>(name: Name, jobs: readonly { payload: JobPayloads[Name]; jobId: string; delay?: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(JOB_QUEUE[name]).addBulk(
+      jobs.map((job) => ({
+        name,
+        data: job.payload,
+        opts: { jobId: job.jobId, delay: job.delay, removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+      })),
+    );
   }
 
   /** Upserting by scheduler id is what keeps several starting workers from duplicating a schedule. */

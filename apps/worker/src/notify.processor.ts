@@ -1,0 +1,28 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+
+import type { QueueJob } from '#jobs';
+import { WebhookDeliveryService } from '#notify';
+
+/**
+ * The notify queue: webhook delivery attempts (mostly waiting on receivers, so
+ * many at once) and the digest tick.
+ */
+@Processor('notify', { concurrency: 32 })
+export class NotifyProcessor extends WorkerHost {
+  private readonly logger = new Logger(NotifyProcessor.name);
+
+  constructor(private readonly deliveries: WebhookDeliveryService) {
+    super();
+  }
+
+  async process(job: QueueJob<'notify'>): Promise<unknown> {
+    this.logger.debug({ job: job.name, jobId: job.id }, 'Processing job');
+    switch (job.name) {
+      case 'deliver-webhook': {
+        const attempt = await this.deliveries.attemptScheduled(job.data.deliveryId, job.data.attempt);
+        return attempt ? { attempt: attempt.attempt, succeeded: attempt.succeeded, responseCode: attempt.responseCode } : { skipped: true };
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { NotifyModule } from './notify.module.js';
+export { OutboxRelayService, type RelayOutcome } from './outbox-relay.service.js';
+export { parseRetrySchedule, nextRetryDelay } from './retry-schedule.js';
+export { slackMessage, slackText, type SlackMessage } from './slack-message.js';
+export { activeSecrets, deliveryJobId, WebhookDeliveryService } from './webhook-delivery.service.js';
+export {
+  SECRET_ROTATION_OVERLAP_MS,
+  toEndpointView,
+  WebhookEndpointsService,
+  type WebhookDeliveryView,
+  type WebhookEndpointChanges,
+  type WebhookEndpointInput,
+  type WebhookEndpointView,
+} from './webhook-endpoints.service.js';
+export { endpointWants } from './webhook-filter.js';
+export { WEBHOOK_POLICY, WebhookSender } from './webhook-sender.js';
+export { newWebhookSecret, signWebhook } from './webhook-signature.js';

@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AppConfig } from '#config';
+import { PrismaService, type Prisma } from '#db';
+import { JobQueues } from '#jobs';
+import { uuidV7 } from '#signals';
+
+import { deliveryJobId, toOutboxEventRecord } from './webhook-delivery.service.js';
+import { endpointWants } from './webhook-filter.js';
+
+export interface RelayOutcome {
+  events: number;
+  deliveries: number;
+}
+
+/** Events claimed per transaction; a tick takes batches until the outbox is empty or MAX_BATCHES_PER_TICK is reached. */
+const BATCH_SIZE = 200;
+const MAX_BATCHES_PER_TICK = 25;
+const REQUEUE_BATCH = 1000;
+
+/**
+ * The outbox relay, run by every worker: claims undispatched events with
+ * FOR UPDATE SKIP LOCKED (so workers never take the same rows), creates one
+ * WebhookDelivery per (event, interested endpoint) and marks the events
+ * dispatched, all in one transaction; then enqueues one `deliver-webhook` job
+ * per delivery with a deterministic id. A crash before the commit leaves the
+ * events to the next claim; a crash or a queue outage after it leaves pending
+ * deliveries whose attempt is overdue, which `requeueOverdue` enqueues again.
+ */
+@Injectable()
+export class OutboxRelayService {
+  private readonly logger = new Logger(OutboxRelayService.name);
+  private readonly requeueAfterMs: number;
+
+  constructor(
+    config: AppConfig,
+    private readonly prisma: PrismaService,
+    private readonly queues: JobQueues,
+  ) {
+    this.requeueAfterMs = config.WEBHOOK_REQUEUE_AFTER_SECONDS * 1000;
+  }
+
+  async relay(): Promise<RelayOutcome> {
+    const total: RelayOutcome = { events: 0, deliveries: 0 };
+    for (let batch = 0; batch < MAX_BATCHES_PER_TICK; batch += 1) {
+      const outcome = await this.relayBatch();
+      total.events += outcome.events;
+      total.deliveries += outcome.deliveries;
+      if (outcome.events < BATCH_SIZE) break;
+    }
+    if (total.events > 0) this.logger.log(total, 'Outbox events relayed');
+    return total;
+  }
+
+  private async relayBatch(): Promise<RelayOutcome> {
+    const created = await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; type: string; predictionId: string | null; payload: Prisma.JsonValue; createdAt: Date }[]>`
+        SELECT "id", "type", "predictionId", "payload", "createdAt" FROM "OutboxEvent"
+         WHERE "dispatchedAt" IS NULL
+         ORDER BY "createdAt", "id"
+         LIMIT ${BATCH_SIZE}
+         FOR UPDATE SKIP LOCKED`;
+      if (rows.length === 0) return { events: 0, deliveries: [] as string[] };
+      const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true, predictionIds: true, minProbabilityChange: true } });
+      const pairs: { id: string; endpointId: string; outboxEventId: string }[] = [];
+      for (const row of rows) {
+        const event = toOutboxEventRecord(row);
+        for (const endpoint of endpoints) if (endpointWants(endpoint, event)) pairs.push({ id: uuidV7(), endpointId: endpoint.id, outboxEventId: event.id });
+      }
+      const inserted =
+        pairs.length === 0
+          ? []
+          : await tx.$queryRaw<{ id: string }[]>`
+              INSERT INTO "WebhookDelivery" ("id", "endpointId", "outboxEventId", "nextAttemptAt", "updatedAt")
+              SELECT pair.id, pair.endpoint_id, pair.event_id, now(), now()
+                FROM unnest(${pairs.map((pair) => pair.id)}::uuid[], ${pairs.map((pair) => pair.endpointId)}::uuid[], ${pairs.map((pair) => pair.outboxEventId)}::uuid[])
+                  AS pair(id, endpoint_id, event_id)
+              ON CONFLICT ("endpointId", "outboxEventId") DO NOTHING
+              RETURNING "id"`;
+      await tx.$executeRaw`UPDATE "OutboxEvent" SET "dispatchedAt" = now() WHERE "id" = ANY(${rows.map((row) => row.id)}::uuid[])`;
+      return { events: rows.length, deliveries: inserted.map((row) => row.id) };
+    });
+    await this.enqueue(created.deliveries.map((id) => ({ id, attempts: 0 })));
+    return { events: created.events, deliveries: created.deliveries.length };
+  }
+
+  /**
+   * Pending deliveries whose attempt is overdue by more than WEBHOOK_REQUEUE_AFTER_SECONDS
+   * are enqueued again under the same job id: a no-op for jobs the queue still
+   * holds, the recovery for jobs it never got (a crash after the commit, Redis down).
+   */
+  async requeueOverdue(now = new Date()): Promise<number> {
+    const overdue = await this.prisma.webhookDelivery.findMany({
+      where: { status: 'pending', nextAttemptAt: { lte: new Date(now.getTime() - this.requeueAfterMs) } },
+      select: { id: true, attempts: true },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: REQUEUE_BATCH,
+    });
+    await this.enqueue(overdue);
+    return overdue.length;
+  }
+
+  private async enqueue(deliveries: readonly { id: string; attempts: number }[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    try {
+      await this.queues.enqueueMany(
+        'deliver-webhook',
+        deliveries.map((delivery) => ({ payload: { deliveryId: delivery.id, attempt: delivery.attempts }, jobId: deliveryJobId(delivery.id, delivery.attempts) })),
+      );
+    } catch (error) {
+      this.logger.warn({ deliveries: deliveries.length, err: error }, 'Could not enqueue webhook deliveries; the sweep will once the queue is back');
+    }
+  }
+}

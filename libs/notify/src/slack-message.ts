@@ -1,0 +1,94 @@
+import type { OutboxEventRecord } from '#events';
+
+/** What a readable message needs beyond the event: names the payload only refers to by id. */
+export interface SlackMessageContext {
+  predictionTitle?: string;
+  evidenceSummary?: string;
+  likelihoodRatio?: number;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: ({ type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+}
+
+const percent = (probability: number): string => `${Math.round(probability * 100)}%`;
+
+function points(before: number, after: number): string {
+  const change = Math.round(after * 100) - Math.round(before * 100);
+  return `${change >= 0 ? '+' : '−'}${Math.abs(change)} pts`;
+}
+
+function ratio(value: number): string {
+  return value >= 1 ? String(Number(value.toFixed(2))) : `1/${Number((1 / value).toFixed(2))}`;
+}
+
+/** Slack's mrkdwn treats these three as markup. */
+function escape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+const CAUSE: Record<string, string> = {
+  quiet_day: 'another day passed without the event',
+  override: 'set by hand',
+  retraction: 'evidence retracted',
+  prior: 'prior',
+};
+
+/** One line a person reads at a glance, e.g. "DeepSeek blacklisted within 12 months: 35% → 52% (+17 pts) — Commerce adds DeepSeek to Entity List, LR 3". */
+export function slackText(event: OutboxEventRecord, context: SlackMessageContext = {}): string {
+  switch (event.type) {
+    case 'prediction.confidence_changed': {
+      const { payload } = event;
+      const title = context.predictionTitle ?? payload.predictionId;
+      const move = `${title}: ${percent(payload.probabilityBefore)} → ${percent(payload.probabilityAfter)} (${points(payload.probabilityBefore, payload.probabilityAfter)})`;
+      if (context.evidenceSummary) {
+        const lr = context.likelihoodRatio !== undefined ? `, LR ${ratio(context.likelihoodRatio)}` : '';
+        return `${move} — ${payload.kind === 'retraction' ? 'retracted: ' : ''}${context.evidenceSummary}${lr}`;
+      }
+      return `${move} — ${CAUSE[payload.kind] ?? payload.kind}`;
+    }
+    case 'evidence.recorded':
+    case 'evidence.retracted': {
+      const moves = event.payload.impacts
+        .map((impact) => `${impact.slug} ${percent(impact.probabilityBefore)} → ${percent(impact.probabilityAfter)} (${points(impact.probabilityBefore, impact.probabilityAfter)})`)
+        .join('; ');
+      return event.type === 'evidence.recorded'
+        ? `New evidence: ${event.payload.summary} — ${moves}`
+        : `Evidence retracted (${event.payload.reason}) — ${moves}`;
+    }
+    case 'prediction.resolved': {
+      const title = context.predictionTitle ?? event.payload.slug;
+      const outcome = event.payload.outcome === 'annulled' ? 'annulled' : `resolved ${event.payload.outcome.toUpperCase()}`;
+      return `${title}: ${outcome} at ${percent(event.payload.probability)} — ${event.payload.note}`;
+    }
+    case 'prediction.resolution_undone':
+      return `${context.predictionTitle ?? event.payload.slug}: resolution undone, ${event.payload.status} again — ${event.payload.reason}`;
+    case 'prediction.due':
+      return `${context.predictionTitle ?? event.payload.slug}: deadline passed (${event.payload.deadline.slice(0, 10)}), due for resolution at ${percent(event.payload.probability)}`;
+    case 'indicator.threshold_crossed': {
+      const { payload } = event;
+      return `${payload.indicatorName} crossed ${payload.threshold} ${payload.unit} ${payload.direction === 'up' ? 'upward' : 'downward'} (${payload.previousValue} → ${payload.value}) — bears on ${context.predictionTitle ?? payload.predictionSlug}, LR ${ratio(payload.likelihoodRatio)}`;
+    }
+    case 'signal.pending_review':
+      return `New signal waiting for review: ${event.payload.title}${event.payload.rules.length > 0 ? ` (rules: ${event.payload.rules.join(', ')})` : ''}`;
+    case 'webhook.endpoint_disabled':
+      return `Webhook endpoint disabled: ${event.payload.url} — ${event.payload.reason}`;
+    case 'system.scheduler_stalled':
+      return `Scheduled work stalled: ${event.payload.job} (every ${event.payload.everySeconds} s) is ${event.payload.lateBySeconds} s overdue; last ran ${event.payload.lastRunAt ?? 'never'}`;
+    case 'webhook.test':
+      return `Bellwether test message: ${event.payload.message}`;
+  }
+}
+
+/** A Slack (or Mattermost) incoming-webhook message: `text` for notifications, blocks for the channel. */
+export function slackMessage(event: OutboxEventRecord, context: SlackMessageContext = {}): SlackMessage {
+  const text = slackText(event, context);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: escape(text) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${event.type} · ${event.createdAt.toISOString()}` }] },
+    ],
+  };
+}

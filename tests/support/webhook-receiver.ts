@@ -1,0 +1,80 @@
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Webhook } from 'standardwebhooks';
+
+export interface ReceivedWebhook {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The status the receiver answered. */
+  status: number;
+}
+
+/** What a path answers: a fixed status, or one per request in turn (the last repeats). */
+export type Answer = number | number[];
+
+export interface WebhookReceiver {
+  origin: string;
+  port: number;
+  received: ReceivedWebhook[];
+  /** Set what a path answers (default 200). */
+  answer(path: string, answer: Answer): void;
+  /** Every delivery to a path, in order. */
+  at(path: string): ReceivedWebhook[];
+  close(): Promise<void>;
+}
+
+/** A real HTTP receiver on 127.0.0.1 that records every webhook and answers as told. `port` reuses a port (a receiver coming back). */
+export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
+  const received: ReceivedWebhook[] = [];
+  const answers = new Map<string, Answer>();
+  const counts = new Map<string, number>();
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
+      const seen = counts.get(path) ?? 0;
+      counts.set(path, seen + 1);
+      const answer = answers.get(path) ?? 200;
+      const status = Array.isArray(answer) ? (answer[Math.min(seen, answer.length - 1)] ?? 200) : answer;
+      received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(`answered ${status} to request ${seen + 1}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${actual}`,
+    port: actual,
+    received,
+    answer: (path, answer) => void answers.set(path, answer),
+    at: (path) => received.filter((delivery) => delivery.path === path),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Verifies a delivery as a receiver would, with the standardwebhooks library; throws when it does not verify. */
+export function verifyWebhook(secret: string, delivery: ReceivedWebhook): unknown {
+  return new Webhook(secret).verify(delivery.body, {
+    'webhook-id': String(delivery.headers['webhook-id']),
+    'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+    'webhook-signature': String(delivery.headers['webhook-signature']),
+  });
+}
+
+/** Polls until `probe` returns something other than null or undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 20_000, what = 'the condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
