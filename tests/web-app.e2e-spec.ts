@@ -1,7 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
-import { launchChromium, screenshotBothWidths, seriousAccessibilityViolations, VIEWPORTS } from '#test/web-browser.js';
+import { spreadHistoryOverDays } from '#test/web-history-fixture.js';
+import { launchChromium, screenshotBothWidths, screenshotForReadme, seriousAccessibilityViolations, VIEWPORTS } from '#test/web-browser.js';
+
+/** Evidence on deepseek-blacklisted-12m, oldest first. */
+const HISTORY: [string, Record<string, unknown>][] = [
+  ['Lawmakers urge Commerce to review DeepSeek', { likelihoodRatio: 1.8 }],
+  ['DeepSeek posts 30 chip-design roles', { likelihoodRatio: 3 }],
+  ['Think-tank report finds no sanctioned hardware in use', { direction: 'contradicts', strength: 'moderate' }],
+  ['Entity List additions for AI labs rumoured', { direction: 'supports', strength: 'moderate' }],
+  ['Allied governments restrict DeepSeek apps', { likelihoodRatio: 1.6 }],
+  ['Commerce official denies listing plans', { direction: 'contradicts', strength: 'weak' }],
+];
 
 const SEEDED = ['deepseek-blacklisted-12m', 'china-alt-compute-acceleration', 'us-china-ai-bifurcation', 'china-domain-parity'];
 
@@ -67,16 +78,20 @@ describe('web app in a browser', () => {
     let page: Page;
 
     beforeAll(async () => {
-      await t.http
-        .post('/v1/evidence')
-        .set(auth(analyst))
-        .send({ summary: 'DeepSeek posts 30 chip-design roles', observedAt: new Date().toISOString(), impacts: [{ prediction: 'deepseek-blacklisted-12m', likelihoodRatio: 3 }] })
-        .expect(201);
-      await t.http
-        .post('/v1/evidence')
-        .set(auth(analyst))
-        .send({ summary: 'Commerce official denies listing plans', observedAt: new Date().toISOString(), impacts: [{ prediction: 'deepseek-blacklisted-12m', direction: 'contradicts', strength: 'weak' }] })
-        .expect(201);
+      // A history with a shape: evidence recorded now, then spread over the last months.
+      const record = (prediction: string, summary: string, impact: Record<string, unknown>) =>
+        t.http
+          .post('/v1/evidence')
+          .set(auth(analyst))
+          .send({ summary, sourceUrl: 'https://news.example.com/item', observedAt: new Date().toISOString(), impacts: [{ prediction, ...impact }] })
+          .expect(201);
+      for (const [summary, impact] of HISTORY) await record('deepseek-blacklisted-12m', summary, impact);
+      await record('china-alt-compute-acceleration', 'Provincial fund backs photonic compute start-ups', { direction: 'supports', strength: 'moderate' });
+      await record('china-alt-compute-acceleration', 'RISC-V accelerator tape-out announced', { direction: 'supports', strength: 'weak' });
+      await record('china-domain-parity', 'Open model trails leader on coding benchmark', { direction: 'contradicts', strength: 'weak' });
+      await spreadHistoryOverDays(t.prisma, t.database.url, 'deepseek-blacklisted-12m', 120);
+      await spreadHistoryOverDays(t.prisma, t.database.url, 'china-alt-compute-acceleration', 45);
+      await spreadHistoryOverDays(t.prisma, t.database.url, 'china-domain-parity', 20);
       await pendingSignal('Huawei Ascend 910C adoption grows among cloud providers');
       page = await newPage();
     });
@@ -101,6 +116,7 @@ describe('web app in a browser', () => {
       for (const slug of SEEDED) expect(text).toContain(slug);
       await expect(page.getByTestId('inbox-count').textContent()).resolves.toBe('1');
       await checkPage(page, 'overview');
+      await screenshotForReadme(page, 'overview');
       await page.getByRole('link', { name: 'Probability' }).click();
       await expect(page.locator('th[aria-sort="ascending"]').textContent()).resolves.toContain('Probability');
     });
@@ -109,7 +125,7 @@ describe('web app in a browser', () => {
       await page.goto('/app/predictions/deepseek-blacklisted-12m');
       const chart = page.getByTestId('probability-chart');
       await expect(chart.locator('path.chart__line').getAttribute('d')).resolves.toMatch(/^M[\d.]+,[\d.]+.*H/);
-      await expect(chart.locator('.chart__marker').count()).resolves.toBe(2);
+      await expect(chart.locator('.chart__marker').count()).resolves.toBe(HISTORY.length);
       await expect(page.getByTestId('audit-badge').textContent()).resolves.toContain('verified');
       await checkPage(page, 'prediction');
       await page.evaluate('window.__stayed = true');
@@ -130,6 +146,7 @@ describe('web app in a browser', () => {
       await expect(page.evaluate('window.__stayed')).resolves.toBe(true);
       expect(page.url()).toContain('exclude=');
       await screenshotBothWidths(page, 'prediction-what-if');
+      await screenshotForReadme(page, 'prediction');
     });
 
     it('accepts a pending signal without a reload and shows the probability change', async () => {
@@ -160,16 +177,29 @@ describe('web app in a browser', () => {
     });
 
     it('shows an indicator, the calibration and the admin pages', async () => {
-      await t.http
-        .post('/v1/indicators/huawei-ascend-adoption/readings')
-        .set(auth(analyst))
-        .send({ value: 10, observedAt: new Date(Date.now() - 5 * 86_400_000).toISOString() })
-        .expect(201);
+      for (const [value, daysAgo] of [[10, 60], [18, 45], [24, 30], [33, 12], [38, 3]]) {
+        await t.http
+          .post('/v1/indicators/huawei-ascend-adoption/readings')
+          .set(auth(analyst))
+          .send({ value, observedAt: new Date(Date.now() - daysAgo! * 86_400_000).toISOString() })
+          .expect(201);
+      }
+      // Two resolved forecasts for the calibration table.
+      for (const [slug, prior, outcome] of [['resolved-yes', 0.8, 'true'], ['resolved-no', 0.3, 'false']] as const) {
+        await t.http
+          .post('/v1/predictions')
+          .set(auth(analyst))
+          .send({ slug, title: `Resolved ${slug}`, statement: 'A resolved forecast.', resolutionCriteria: 'As stated.', prior, deadline: new Date(Date.now() + 30 * 86_400_000).toISOString() })
+          .expect(201);
+        await t.http.post(`/v1/predictions/${slug}/resolve`).set(auth(analyst)).send({ outcome, note: 'Settled.' }).expect(200);
+      }
       await page.goto('/app/indicators/huawei-ascend-adoption');
       await page.getByTestId('readings-chart').waitFor();
+      await expect(page.locator('.chart__crossing').count()).resolves.toBe(1);
       await checkPage(page, 'indicator');
       await page.goto('/app/calibration');
       await page.getByTestId('calibration-chart').waitFor();
+      await expect(page.locator('.chart__bin').count()).resolves.toBe(2);
       await checkPage(page, 'calibration');
       await page.goto('/app/admin/sources');
       await checkPage(page, 'sources');

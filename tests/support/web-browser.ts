@@ -51,3 +51,12 @@ export async function screenshotBothWidths(page: Page, name: string): Promise<vo
   }
   if (original) await page.setViewportSize(original);
 }
+
+/** The top of a page at laptop size, small enough to keep in the repository (docs/screenshots is copied from these). */
+export async function screenshotForReadme(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `readme-${name}.png`) });
+  if (original) await page.setViewportSize(original);
+}

@@ -45,7 +45,12 @@ function timeTicks(from: number, to: number, x: (value: number) => number, count
   const ticks: Tick[] = [];
   for (let index = 0; index <= count; index += 1) {
     const at = new Date(from + (span * index) / count);
-    const label = span > 3 * 86_400_000 ? `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}` : `${at.toISOString().slice(11, 16)}`;
+    const label =
+      span > 3 * 86_400_000
+        ? `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}`
+        : span > 3_600_000
+          ? at.toISOString().slice(11, 16)
+          : at.toISOString().slice(11, 19);
     ticks.push({ at: x(at.getTime()), label });
   }
   return ticks;
@@ -84,9 +89,9 @@ const MAX_TARGETS = 60;
 
 export function probabilityChart(points: readonly ProbabilityPoint[], markers: readonly ChartMarker[], now: Date, showWhatIf: boolean): ProbabilityChart {
   const frame: Frame = { width: 720, height: 280, left: 44, right: 16, top: 16, bottom: 28 };
-  const first = points[0]?.at.getTime() ?? now.getTime() - 86_400_000;
+  // From the first entry to now: a young prediction's history fills the chart rather than a sliver of it.
   const last = Math.max(now.getTime(), points.at(-1)?.at.getTime() ?? now.getTime());
-  const from = Math.min(first, last - 3_600_000);
+  const from = Math.min(points[0]?.at.getTime() ?? last - 86_400_000, last - 1_000);
   const x = scale([from, last], [frame.left, frame.width - frame.right]);
   const y = scale([0, 1], [frame.height - frame.bottom, frame.top]);
   const real = points.map((point) => ({ x: x(point.at.getTime()), y: y(point.probability) }));
@@ -150,7 +155,7 @@ export function sparkline(points: readonly { at: Date; probability: number }[], 
   const width = 120;
   const height = 32;
   const first = points[0]?.at.getTime() ?? now.getTime();
-  const x = scale([Math.min(first, now.getTime() - 3_600_000), now.getTime()], [1, width - 3]);
+  const x = scale([Math.min(first, now.getTime() - 1_000), now.getTime()], [1, width - 3]);
   const y = scale([0, 1], [height - 2, 2]);
   const mapped = points.map((point) => ({ x: x(point.at.getTime()), y: y(point.probability) }));
   const lastY = mapped.at(-1)?.y ?? y(0.5);
