@@ -117,10 +117,10 @@ export class WebPageModelsService {
     return { rows, pending, sort, order, more: page.nextCursor !== null };
   }
 
-  async chart(slug: string, exclude: string[], now = new Date()): Promise<ChartView> {
+  async chart(slug: string, exclude: string[], now = new Date(), recentMoves?: ExplainedMove[]): Promise<ChartView> {
     const [series, recent, whatIf] = await Promise.all([
       this.history.series(slug, CHART_POINTS, exclude),
-      this.history.recentMoves(slug, RECENT_MOVES),
+      recentMoves ? { moves: recentMoves } : this.history.recentMoves(slug, RECENT_MOVES),
       exclude.length > 0 ? this.history.whatIf(slug, exclude) : null,
     ]);
     const markers = recent.moves
@@ -155,11 +155,11 @@ export class WebPageModelsService {
 
   async prediction(slug: string, options: { exclude: string[]; at: Date | null }, now = new Date()) {
     const prediction = await this.predictions.get(slug);
-    const [scorecard, revisions, chart, recent, explain, audit] = await Promise.all([
+    const recent = await this.history.recentMoves(prediction.id, RECENT_MOVES);
+    const [scorecard, revisions, chart, explain, audit] = await Promise.all([
       this.scorecards.scorecard(prediction.id, now),
       this.predictions.revisions(prediction.id),
-      this.chart(prediction.id, options.exclude, now),
-      this.history.recentMoves(prediction.id, RECENT_MOVES),
+      this.chart(prediction.id, options.exclude, now, recent.moves),
       options.at ? this.explain(prediction.id, options.at) : null,
       prediction.auditSequence <= INLINE_VERIFY_ENTRIES ? this.verification.verifyPrediction(prediction.id) : null,
     ]);
