@@ -227,6 +227,34 @@ describe('web app in a browser', () => {
       expect(api.headers['content-type']).toContain('application/problem+json');
     });
 
+    it('follows the system colour scheme, dark included, without accessibility violations', async () => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.goto('/app');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshotBothWidths(page, 'overview-dark');
+      await page.goto('/app/predictions/deepseek-blacklisted-12m');
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+      await screenshotBothWidths(page, 'prediction-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+    });
+
+    it('marks the session cookie Secure behind HTTPS', async () => {
+      const form = await t.http.get('/app/login').set('X-Forwarded-Proto', 'https');
+      const loginCookie = String(form.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+      const response = await t.http
+        .post('/app/login')
+        .set('X-Forwarded-Proto', 'https')
+        .set('Cookie', loginCookie)
+        .type('form')
+        .send({ _csrf: token, key: analyst, next: '/app' });
+      expect(response.status).toBe(303);
+      const session = (response.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('bw_session='));
+      expect(session).toMatch(/; HttpOnly/);
+      expect(session).toMatch(/; Secure/);
+      expect(session).toMatch(/; SameSite=Lax/);
+    });
+
     it('refuses a POST without the form token', async () => {
       const response = await page.request.post('/app/predictions/china-domain-parity/override', { form: { percent: '50', reason: 'no token' } });
       expect(response.status()).toBe(403);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
+import { PredictionsService } from '#predictions';
 import { RulesService, SourceIngestionService, SourcesService } from '#signals';
 
 import { RequireRole } from '../auth/auth.decorators.js';
@@ -17,6 +18,7 @@ export class WebAdminController {
     private readonly sources: SourcesService,
     private readonly ingestion: SourceIngestionService,
     private readonly rules: RulesService,
+    private readonly predictions: PredictionsService,
   ) {}
 
   @Get('sources')
@@ -42,8 +44,9 @@ export class WebAdminController {
   @Get('rules')
   @Render('rules')
   async rulesPage(@Req() request: Request) {
-    const page = await this.rules.list({ limit: 200 });
-    return { ...pageContext(request, 'Rules', 'rules'), rules: page.items, more: page.nextCursor !== null };
+    const [page, predictions] = await Promise.all([this.rules.list({ limit: 200 }), this.predictions.list({ limit: 200 })]);
+    const slugs = new Map(predictions.items.map((prediction) => [prediction.id, prediction.slug]));
+    return { ...pageContext(request, 'Rules', 'rules'), rules: page.items, slugs, more: page.nextCursor !== null };
   }
 
   @Post('rules/:id/enabled')
