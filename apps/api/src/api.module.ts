@@ -30,6 +30,8 @@ import { AnalysisSeedService } from './seed/analysis-seed.service.js';
 import { SignalsController } from './signals/signals.controller.js';
 import { SourcesController } from './sources/sources.controller.js';
 import { StartupService } from './startup.service.js';
+import { SubscribersController } from './subscribers/subscribers.controller.js';
+import { UnsubscribeController } from './unsubscribe/unsubscribe.controller.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 @Module({})
@@ -62,6 +64,8 @@ export class ApiModule {
         SignalsController,
         SourcesController,
         WebhooksController,
+        SubscribersController,
+        UnsubscribeController,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

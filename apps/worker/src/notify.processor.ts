@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
 import type { QueueJob } from '#jobs';
-import { WebhookDeliveryService } from '#notify';
+import { DigestService, WebhookDeliveryService } from '#notify';
 
 /**
  * The notify queue: webhook delivery attempts (mostly waiting on receivers, so
@@ -12,7 +12,10 @@ import { WebhookDeliveryService } from '#notify';
 export class NotifyProcessor extends WorkerHost {
   private readonly logger = new Logger(NotifyProcessor.name);
 
-  constructor(private readonly deliveries: WebhookDeliveryService) {
+  constructor(
+    private readonly deliveries: WebhookDeliveryService,
+    private readonly digests: DigestService,
+  ) {
     super();
   }
 
@@ -23,6 +26,8 @@ export class NotifyProcessor extends WorkerHost {
         const attempt = await this.deliveries.attemptScheduled(job.data.deliveryId, job.data.attempt);
         return attempt ? { attempt: attempt.attempt, succeeded: attempt.succeeded, responseCode: attempt.responseCode } : { skipped: true };
       }
+      case 'send-due-digests':
+        return this.digests.sendDue();
     }
   }
 }

@@ -22,6 +22,8 @@ export interface JobPayloads {
   'fetch-source': { sourceId: string; scheduledFor: number };
   /** One HTTP attempt of a webhook delivery; `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
   'deliver-webhook': { deliveryId: string; attempt: number };
+  /** The digest tick: each subscriber whose digest period has ended gets its digest (once per subscriber and period). */
+  'send-due-digests': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -34,6 +36,7 @@ export const JOB_QUEUE = {
   'fetch-source': 'ingest',
   'route-unrouted-signals': 'ingest',
   'deliver-webhook': 'notify',
+  'send-due-digests': 'notify',
 } as const satisfies { [Name in JobName]: QueueName };
 
 /** The job names one queue runs, and its jobs typed by name: a processor's `switch (job.name)` is then exhaustive. */
@@ -49,4 +52,6 @@ export const JOB_SCHEDULES: readonly { id: string; job: JobName; every: number }
   { id: 'record-quiet-days-hourly', job: 'record-quiet-days', every: 60 * 60 * 1000 },
   { id: 'enqueue-due-sources-every-minute', job: 'enqueue-due-sources', every: 60 * 1000 },
   { id: 'route-unrouted-signals-every-minute', job: 'route-unrouted-signals', every: 60 * 1000 },
+  // Every 5 minutes: a subscriber's send hour passes within one tick; the DigestRun unique key makes repeats no-ops.
+  { id: 'send-due-digests-every-5-minutes', job: 'send-due-digests', every: 5 * 60 * 1000 },
 ];

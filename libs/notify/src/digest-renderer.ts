@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { Eta } from 'eta';
+import juice from 'juice';
+
+import type { DigestFrequency } from '#db';
+
+import type { DigestContent } from './digest-builder.service.js';
+
+/**
+ * The templates live beside this file. Under Jest that is the source tree; the
+ * built code runs from dist/, where the build does not copy them, so it reads
+ * them from the source tree it was built from.
+ */
+function templatesDirectory(): string {
+  const beside = fileURLToPath(new URL('./digest-templates/', import.meta.url));
+  return existsSync(beside) ? beside : beside.replace(`${'/dist/'}libs/`, '/libs/');
+}
+
+export interface RenderedDigest {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface DigestAddressing {
+  frequency: DigestFrequency;
+  timezone: string;
+  unsubscribeUrl: string;
+}
+
+const percent = (probability: number): string => `${Math.round(probability * 100)}%`;
+const signedPoints = (points: number): string => `${points >= 0 ? '+' : '−'}${Math.abs(points)} pts`;
+
+/** Digest emails from Eta templates in files: an HTML part with its CSS inlined by juice (mail clients drop <style>), and a plain-text part. */
+export class DigestRenderer {
+  private readonly directory = templatesDirectory();
+  private readonly html = new Eta({ views: this.directory, autoEscape: true, cache: true });
+  private readonly text = new Eta({ views: this.directory, autoEscape: false, autoTrim: false, cache: true });
+  private readonly css = readFileSync(`${this.directory}digest.css`, 'utf8');
+
+  render(digest: DigestContent, addressing: DigestAddressing): RenderedDigest {
+    const label = addressing.frequency === 'weekly' ? 'Weekly' : 'Daily';
+    const moved = digest.moves.length;
+    const subject =
+      digest.entryCount === 0
+        ? `Bellwether ${label.toLowerCase()} digest: nothing moved`
+        : `Bellwether ${label.toLowerCase()} digest: ${moved === 0 ? 'no prediction' : moved === 1 ? '1 prediction' : `${moved} predictions`} moved${digest.newEvidence.length > 0 ? `, ${digest.newEvidence.length} new evidence` : ''}`;
+    const day = (date: Date): string => new Intl.DateTimeFormat('en-GB', { timeZone: addressing.timezone, day: 'numeric', month: 'short', year: 'numeric' }).format(date);
+    const time = (date: Date): string =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: addressing.timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(date);
+    const inboxLine =
+      digest.pendingReview === 0
+        ? 'The review inbox is empty.'
+        : `${digest.pendingReview}${digest.pendingReviewCapped ? '+' : ''} signal${digest.pendingReview === 1 ? '' : 's'} wait${digest.pendingReview === 1 ? 's' : ''} in the review inbox.`;
+    const data = {
+      subject,
+      heading: `${label} digest`,
+      periodLabel: `${time(digest.period.start)} to ${time(digest.period.end)} (${addressing.timezone})`,
+      digest,
+      frequency: addressing.frequency,
+      unsubscribeUrl: addressing.unsubscribeUrl,
+      inboxLine,
+      css: this.css,
+      percent,
+      signedPoints,
+      day,
+    };
+    const html = juice(this.html.render('./digest-html', data), { removeStyleTags: true, preserveMediaQueries: true });
+    const text = this.text.render('./digest-text', data).replace(/\n{3,}/g, '\n\n');
+    return { subject, text, html };
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AppConfig } from '#config';
+import { Prisma, PrismaService, type Subscriber } from '#db';
+
+import { DigestBuilder, type DigestInputs } from './digest-builder.service.js';
+import { lastEndedPeriod, type DigestPeriod } from './digest-period.js';
+import { DigestRenderer, type RenderedDigest } from './digest-renderer.js';
+import { MailTransport } from './mail-transport.js';
+import { SubscribersService } from './subscribers.service.js';
+import { unsubscribeToken } from './unsubscribe-token.js';
+
+export interface DigestSendOutcome {
+  sent: number;
+  /** Nothing happened in the period (and DIGEST_SEND_EMPTY is false). */
+  empty: number;
+  /** Already handled for this period, by this or another worker. */
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * Sends each subscriber the digest of its latest ended period, at most once: a
+ * DigestRun row, unique per subscriber and period start, is claimed before the
+ * mail goes out, so retries and concurrent workers find it taken. A send that
+ * fails releases its claim so the next tick tries again.
+ */
+@Injectable()
+export class DigestService {
+  private readonly logger = new Logger(DigestService.name);
+  private readonly renderer = new DigestRenderer();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+    private readonly builder: DigestBuilder,
+    private readonly subscribers: SubscribersService,
+    private readonly mail: MailTransport,
+  ) {}
+
+  async sendDue(now = new Date()): Promise<DigestSendOutcome> {
+    const outcome: DigestSendOutcome = { sent: 0, empty: 0, skipped: 0, failed: 0 };
+    const inputsByPeriod = new Map<number, Promise<DigestInputs>>();
+    const subscribers = await this.prisma.subscriber.findMany({ where: { unsubscribedAt: null }, orderBy: { id: 'asc' } });
+    for (const subscriber of subscribers) {
+      const period = lastEndedPeriod(subscriber, now);
+      // A period that ended before the subscription is not owed.
+      if (period.end.getTime() <= subscriber.createdAt.getTime()) continue;
+      const runId = await this.claim(subscriber, period);
+      if (!runId) {
+        outcome.skipped += 1;
+        continue;
+      }
+      const key = period.start.getTime() * 1e13 + period.end.getTime();
+      if (!inputsByPeriod.has(key)) inputsByPeriod.set(key, this.builder.inputs(period, now));
+      const digest = this.builder.build(await inputsByPeriod.get(key)!, subscriber.predictionIds);
+      if (digest.entryCount === 0 && this.config.DIGEST_SEND_EMPTY !== 'true') {
+        outcome.empty += 1;
+        continue;
+      }
+      try {
+        const unsubscribeUrl = this.unsubscribeUrl(subscriber);
+        const rendered = this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl });
+        const sent = await this.mail.send({
+          to: subscriber.email,
+          ...rendered,
+          headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        });
+        await this.prisma.digestRun.update({ where: { id: runId }, data: { sentAt: new Date(), messageId: sent.messageId, entryCount: digest.entryCount } });
+        outcome.sent += 1;
+      } catch (error) {
+        await this.prisma.digestRun.delete({ where: { id: runId } });
+        this.logger.error({ subscriberId: subscriber.id, err: error }, 'Sending a digest failed; the next tick tries again');
+        outcome.failed += 1;
+      }
+    }
+    if (outcome.sent + outcome.failed > 0) this.logger.log(outcome, 'Digests sent');
+    return outcome;
+  }
+
+  /** What the subscriber's next digest holds so far: the period from its last send time until now. Sends nothing. */
+  async preview(subscriberId: string, now = new Date()): Promise<RenderedDigest> {
+    const { id } = await this.subscribers.get(subscriberId);
+    const subscriber = await this.prisma.subscriber.findUniqueOrThrow({ where: { id } });
+    const period = { start: lastEndedPeriod(subscriber, now).end, end: now };
+    const digest = this.builder.build(await this.builder.inputs(period, now), subscriber.predictionIds);
+    return this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl: this.unsubscribeUrl(subscriber) });
+  }
+
+  unsubscribeUrl(subscriber: Pick<Subscriber, 'id' | 'unsubscribeToken'>): string {
+    return `${this.config.publicUrl}/v1/unsubscribe/${unsubscribeToken(subscriber.id, subscriber.unsubscribeToken)}`;
+  }
+
+  /** The run row for this subscriber and period, or null when another attempt has it. */
+  private async claim(subscriber: Subscriber, period: DigestPeriod): Promise<string | null> {
+    try {
+      const run = await this.prisma.digestRun.create({ data: { subscriberId: subscriber.id, periodStart: period.start, periodEnd: period.end } });
+      return run.id;
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+      throw error;
+    }
+  }
+}
