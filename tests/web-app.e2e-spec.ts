@@ -272,6 +272,21 @@ describe('web app in a browser', () => {
     });
   });
 
+  describe('as an admin', () => {
+    it('sees the webhook endpoints with their delivery log, and sends a test ping', async () => {
+      await t.http.post('/v1/webhooks').set(auth(t.adminKey)).send({ url: 'http://127.0.0.1:9/bellwether-hook', description: 'Closed port' }).expect(201);
+      const page = await newPage();
+      await signIn(page, t.adminKey);
+      await page.goto('/app/admin/webhooks');
+      const hook = page.getByTestId('webhook');
+      await expect(hook.textContent()).resolves.toContain('http://127.0.0.1:9/bellwether-hook');
+      await hook.getByRole('button', { name: 'Send test ping' }).click();
+      await page.waitForURL(`${baseUrl}/app/admin/webhooks`);
+      await expect(page.getByTestId('delivery').first().textContent()).resolves.toContain('webhook.test');
+      await checkPage(page, 'webhooks');
+    });
+  });
+
   describe('as a viewer', () => {
     let page: Page;
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AuthModule } from '#auth';
+import { NotifyModule } from '#notify';
 import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
@@ -12,10 +13,11 @@ import { WebPredictionsController } from './web-predictions.controller.js';
 import { WebSessionGuard } from './web-session.guard.js';
 import { WebSignInController, WebSignOutController } from './web-sign-in.controller.js';
 import { WebWatchController } from './web-watch.controller.js';
+import { WebWebhooksController } from './web-webhooks.controller.js';
 
 /** The analyst web app under /app: server-rendered pages over the same services as the API. */
 @Module({
-  imports: [AuthModule, PredictionsModule, SignalsModule],
+  imports: [AuthModule, PredictionsModule, SignalsModule, NotifyModule],
   controllers: [
     WebSignInController,
     WebSignOutController,
@@ -23,6 +25,7 @@ import { WebWatchController } from './web-watch.controller.js';
     WebInboxController,
     WebWatchController,
     WebAdminController,
+    WebWebhooksController,
     // Last: its catch-all route must not shadow the others.
     WebNotFoundController,
   ],
