@@ -20,6 +20,7 @@ import { HealthController } from './health/health.controller.js';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { QueueHealthIndicator } from './health/queue-health.indicator.js';
+import { SchedulerHealthIndicator } from './health/scheduler-health.indicator.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { IndicatorsController } from './indicators/indicators.controller.js';
@@ -73,6 +74,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         QueueHealthIndicator,
+        SchedulerHealthIndicator,
         AnalysisSeedService,
         StartupService,
       ],

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
-import type { QueueJob } from '#jobs';
+import { SchedulerLivenessService, type QueueJob } from '#jobs';
 import { DueSourcesScheduler, SignalRoutingService, SourceIngestionService } from '#signals';
 
 /**
@@ -14,6 +14,7 @@ export class IngestProcessor extends WorkerHost {
   private readonly logger = new Logger(IngestProcessor.name);
 
   constructor(
+    private readonly liveness: SchedulerLivenessService,
     private readonly scheduler: DueSourcesScheduler,
     private readonly ingestion: SourceIngestionService,
     private readonly routing: SignalRoutingService,
@@ -23,6 +24,7 @@ export class IngestProcessor extends WorkerHost {
 
   async process(job: QueueJob<'ingest'>): Promise<unknown> {
     this.logger.log({ job: job.name, jobId: job.id }, 'Processing job');
+    await this.liveness.recordRun(job);
     switch (job.name) {
       case 'enqueue-due-sources':
         return { enqueued: await this.scheduler.enqueueDueSources() };

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
-import type { QueueJob } from '#jobs';
+import { SchedulerLivenessService, type QueueJob } from '#jobs';
 import { AuditVerificationService, PredictionDeadlinesService } from '#predictions';
 
 @Processor('maintenance')
@@ -9,6 +9,7 @@ export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
   constructor(
+    private readonly liveness: SchedulerLivenessService,
     private readonly auditVerification: AuditVerificationService,
     private readonly deadlines: PredictionDeadlinesService,
   ) {
@@ -17,6 +18,7 @@ export class MaintenanceProcessor extends WorkerHost {
 
   async process(job: QueueJob<'maintenance'>): Promise<unknown> {
     this.logger.log({ job: job.name, jobId: job.id }, 'Processing job');
+    await this.liveness.recordRun(job);
     switch (job.name) {
       case 'verify-audit': {
         const result = await this.auditVerification.verifyAll();

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
-import type { QueueJob } from '#jobs';
+import { SchedulerLivenessService, type QueueJob } from '#jobs';
 import { DigestService, WebhookDeliveryService } from '#notify';
 
 /**
@@ -13,6 +13,7 @@ export class NotifyProcessor extends WorkerHost {
   private readonly logger = new Logger(NotifyProcessor.name);
 
   constructor(
+    private readonly liveness: SchedulerLivenessService,
     private readonly deliveries: WebhookDeliveryService,
     private readonly digests: DigestService,
   ) {
@@ -21,6 +22,7 @@ export class NotifyProcessor extends WorkerHost {
 
   async process(job: QueueJob<'notify'>): Promise<unknown> {
     this.logger.debug({ job: job.name, jobId: job.id }, 'Processing job');
+    await this.liveness.recordRun(job);
     switch (job.name) {
       case 'deliver-webhook': {
         const attempt = await this.deliveries.attemptScheduled(job.data.deliveryId, job.data.attempt);

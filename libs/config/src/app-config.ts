@@ -67,6 +67,19 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   SCHEDULERS = 'true';
 
+  /** How often each worker puts the job schedulers back in place (an emptied Redis is repaired within this), in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SCHEDULER_REASSERT_SECONDS = 60;
+
+  /** A scheduler whose run is this many seconds overdue makes /health/ready degraded and is announced as stalled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCHEDULER_LATE_AFTER_SECONDS = 180;
+
   /** How often each worker's outbox relay claims undispatched events, in milliseconds. */
   @Transform(toInt)
   @IsInt()
@@ -128,7 +141,7 @@ export class InvalidConfigError extends Error {
 
 const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
-  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS',
+  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
   'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY',
 ] as const satisfies readonly (keyof AppConfig)[];

@@ -10,3 +10,5 @@ export {
 } from './job-definitions.js';
 export { JobQueues } from './job-queues.js';
 export { JobsModule } from './jobs.module.js';
+export { SchedulerLivenessService, type SchedulerStatus } from './scheduler-liveness.service.js';
+export { isSchedulerStalled, schedulerOverdueMs } from './scheduler-lateness.js';

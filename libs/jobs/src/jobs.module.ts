@@ -4,9 +4,11 @@ import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions
 
 import type { AppConfig } from '#config';
 import type { DatabaseConnection } from '#db';
+import { EventsModule } from '#events';
 
 import { QUEUE_NAMES } from './job-definitions.js';
 import { JobQueues } from './job-queues.js';
+import { SchedulerLivenessService } from './scheduler-liveness.service.js';
 
 /**
  * BullMQ wiring for both deployments: Redis where REDIS_URL is set, otherwise
@@ -20,9 +22,9 @@ export class JobsModule {
     const queues = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })));
     return {
       module: JobsModule,
-      imports: [BullModule.forRoot(bullOptions(config, database)), queues],
-      providers: [JobQueues],
-      exports: [JobQueues, queues],
+      imports: [BullModule.forRoot(bullOptions(config, database)), queues, EventsModule],
+      providers: [JobQueues, SchedulerLivenessService],
+      exports: [JobQueues, SchedulerLivenessService, queues],
     };
   }
 }

@@ -19,6 +19,13 @@ export class DueSourcesScheduler {
     private readonly queues: JobQueues,
   ) {}
 
+  /** Enabled sources whose fetch is due and not yet done, and how late the oldest of them is. */
+  async backlog(now = new Date()): Promise<{ due: number; oldestLatenessSeconds: number }> {
+    const backlog = await this.prisma.source.aggregate({ where: { enabled: true, nextFetchAt: { lte: now } }, _count: { _all: true }, _min: { nextFetchAt: true } });
+    const oldest = backlog._min.nextFetchAt;
+    return { due: backlog._count._all, oldestLatenessSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
+  }
+
   async enqueueDueSources(now = new Date()): Promise<number> {
     const due = await this.prisma.source.findMany({
       where: { enabled: true, nextFetchAt: { lte: now } },

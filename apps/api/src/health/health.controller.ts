@@ -6,6 +6,7 @@ import { PrismaService } from '#db';
 
 import { Public } from '../auth/auth.decorators.js';
 import { QueueHealthIndicator } from './queue-health.indicator.js';
+import { SchedulerHealthIndicator } from './scheduler-health.indicator.js';
 
 @ApiTags('health')
 @Public()
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly prismaHealth: PrismaHealthIndicator,
     private readonly queueHealth: QueueHealthIndicator,
+    private readonly schedulerHealth: SchedulerHealthIndicator,
     private readonly prisma: PrismaService,
   ) {}
 
@@ -25,13 +27,17 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** The database and the job backend answer: the instance can take traffic. */
+  /**
+   * The database and the job backend answer, and the recurring jobs run on time:
+   * a 503 whose `schedulers` entry says "degraded" means the API serves but scheduled work stopped.
+   */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.prismaHealth.pingCheck('database', this.prisma, { timeout: 2000 }),
       () => this.queueHealth.isReady('queue'),
+      () => this.schedulerHealth.isRunning('schedulers'),
     ]);
   }
 }

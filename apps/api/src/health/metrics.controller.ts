@@ -1,17 +1,37 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { collectDefaultMetrics, Gauge, register } from 'prom-client';
+
+import { SchedulerLivenessService } from '#jobs';
+import { DueSourcesScheduler } from '#signals';
 
 import { Public } from '../auth/auth.decorators.js';
 
 let defaultMetricsCollected = false;
 
-/** Prometheus scrape endpoint: process metrics plus the HTTP metrics recorded by HttpMetricsInterceptor. */
+/** A gauge of the process-wide registry, created once however many apps a process boots (the tests boot many). */
+function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+  return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
+}
+
+/**
+ * Prometheus scrape endpoint: process metrics, the HTTP metrics recorded by
+ * HttpMetricsInterceptor, and the state of the scheduled work read from
+ * PostgreSQL at each scrape (so any API replica reports the cluster's view).
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
-  constructor() {
+  private readonly schedulerAge = gauge('bellwether_scheduler_last_run_age_seconds', 'Seconds since each job scheduler last ran (or was put in place)', ['scheduler']);
+  private readonly schedulerOverdue = gauge('bellwether_scheduler_overdue_seconds', 'Seconds past the due time of each job scheduler\'s next run', ['scheduler']);
+  private readonly sourcesDue = gauge('bellwether_sources_due', 'Enabled sources whose fetch is due and not yet done');
+  private readonly oldestDueLateness = gauge('bellwether_sources_oldest_due_lateness_seconds', 'How late the most overdue due source is');
+
+  constructor(
+    private readonly liveness: SchedulerLivenessService,
+    private readonly dueSources: DueSourcesScheduler,
+  ) {
     // prom-client's registry is process-wide; collecting twice would throw on duplicate names.
     if (!defaultMetricsCollected) {
       collectDefaultMetrics();
@@ -21,7 +41,21 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', register.contentType)
-  scrape(): Promise<string> {
+  async scrape(): Promise<string> {
+    await this.refreshScheduledWork();
     return register.metrics();
+  }
+
+  private async refreshScheduledWork(): Promise<void> {
+    const now = new Date();
+    const [statuses, backlog] = await Promise.all([this.liveness.statuses(now), this.dueSources.backlog(now)]);
+    this.schedulerAge.reset();
+    this.schedulerOverdue.reset();
+    for (const status of statuses) {
+      this.schedulerAge.set({ scheduler: status.schedulerId }, status.ageSeconds);
+      this.schedulerOverdue.set({ scheduler: status.schedulerId }, status.overdueSeconds);
+    }
+    this.sourcesDue.set(backlog.due);
+    this.oldestDueLateness.set(backlog.oldestLatenessSeconds);
   }
 }

@@ -72,7 +72,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       const detail = typeof message === 'string' ? message : exception.message;
-      return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail };
+      // A failed health check (terminus) names each check and its state: keep that, as an extension member.
+      const checks = typeof body === 'object' ? (body as { details?: unknown }).details : undefined;
+      return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail, ...(checks ? { checks } : {}) };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');

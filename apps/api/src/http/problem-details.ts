@@ -9,6 +9,8 @@ export interface ProblemDetails {
   errors?: { field: string; message: string }[];
   errorId?: string;
   requestId?: string;
+  /** `/health/ready` when it fails: each check and its state. */
+  checks?: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
