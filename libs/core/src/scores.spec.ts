@@ -1,5 +1,15 @@
 import fc from 'fast-check';
+
+import { applyDelta, replayLogOdds } from './confidence.js';
+import { logit, probabilityFromLogOdds } from './log-odds.js';
 import {
+  aggregateForecast,
+  logOddsCountedAt,
+  modelTrackPoints,
+  scoreTrack,
+  teamTrackPoints,
+  type ProbabilityPoint,
+  type TrailMove,
   brierScore,
   calibrationTable,
   logScore,
@@ -308,5 +318,102 @@ describe('calibrationTable', () => {
         expect(table[9]!.count).toBe(1);
       }),
     );
+  });
+});
+
+describe('scoring at the event time', () => {
+  const DAY = 86_400_000;
+  const created = Date.UTC(2026, 0, 10, 9, 30);
+  // A trail in recording order: each move a few minutes to a few days after the one before.
+  const trailArb = fc.array(
+    fc.record({ gapMs: fc.integer({ min: 0, max: 3 * DAY }), deltaLogOdds: fc.double({ min: -4, max: 4, noNaN: true }) }),
+    { maxLength: 40 },
+  );
+  const priorArb = fc.double({ min: logit(0.001), max: logit(0.999), noNaN: true });
+
+  function toMoves(trail: { gapMs: number; deltaLogOdds: number }[]): TrailMove[] {
+    let at = created;
+    return trail.map(({ gapMs, deltaLogOdds }) => {
+      at += gapMs;
+      return { countsFrom: new Date(at), deltaLogOdds };
+    });
+  }
+
+  it('equals scoring the replay truncated at occurredAt', () => {
+    fc.assert(
+      fc.property(priorArb, trailArb, fc.integer({ min: 0, max: 60 * DAY }), outcomeArb, (prior, trail, offset, outcome) => {
+        const moves = toMoves(trail);
+        const occurredAt = new Date(created + offset);
+        const scored = scoreTrack(modelTrackPoints(prior, moves, new Date(created), occurredAt), occurredAt, outcome)!;
+
+        // The replay truncated at occurredAt, and its history as the audit trail stores it.
+        const truncated = moves.filter((move) => move.countsFrom.getTime() <= occurredAt.getTime());
+        const probability = probabilityFromLogOdds(replayLogOdds(prior, truncated.map((move) => move.deltaLogOdds)));
+        const history: ProbabilityPoint[] = [{ at: new Date(created), probability: applyDelta(prior, 0).probabilityAfter }];
+        let logOdds = prior;
+        for (const move of truncated) {
+          const step = applyDelta(logOdds, move.deltaLogOdds);
+          logOdds = step.logOddsAfter;
+          history.push({ at: move.countsFrom, probability: step.probabilityAfter });
+        }
+        expect(scored.probability).toBe(probability);
+        expect(scored.brier).toBe(brierScore(probability, outcome));
+        expect(scored.logScore).toBe(logScore(probability, outcome));
+        expect(scored.timeAveragedBrier).toBe(timeAveragedBrier(history, new Date(created), occurredAt, outcome));
+      }),
+    );
+  });
+
+  it('is unchanged by any move that counts only after the event, whatever it is', () => {
+    fc.assert(
+      fc.property(priorArb, trailArb, trailArb, fc.integer({ min: 0, max: 30 * DAY }), outcomeArb, (prior, before, after, offset, outcome) => {
+        const occurredAt = new Date(created + offset);
+        const honest = toMoves(before).filter((move) => move.countsFrom.getTime() <= occurredAt.getTime());
+        const late = after.map(({ gapMs, deltaLogOdds }) => ({ countsFrom: new Date(occurredAt.getTime() + 1 + gapMs), deltaLogOdds }));
+        const score = (moves: TrailMove[]) => scoreTrack(modelTrackPoints(prior, moves, new Date(created), occurredAt), occurredAt, outcome);
+        expect(score([...honest, ...late])).toEqual(score(honest));
+      }),
+    );
+  });
+
+  it('counts a move recorded late but standing for an earlier time (a caught-up quiet day) from that time', () => {
+    const prior = logit(0.5);
+    const moves: TrailMove[] = [
+      { countsFrom: new Date(created + 3 * DAY), deltaLogOdds: Math.log(0.01) },
+      { countsFrom: new Date(created + DAY), deltaLogOdds: Math.log(0.5) },
+    ];
+    expect(logOddsCountedAt(prior, moves, new Date(created + 2 * DAY))).toBe(prior + Math.log(0.5));
+    const occurredAt = new Date(created + 2 * DAY);
+    const points = modelTrackPoints(prior, moves, new Date(created), occurredAt);
+    expect(points.at(-1)).toEqual({ at: occurredAt, probability: probabilityFromLogOdds(prior + Math.log(0.5)) });
+  });
+
+  it('refuses an event before creation and is null for a track with no forecast by then', () => {
+    expect(() => modelTrackPoints(0, [], new Date(created), new Date(created - 1))).toThrow(RangeError);
+    expect(scoreTrack([{ at: new Date(created + DAY), probability: 0.4 }], new Date(created), 1)).toBeNull();
+  });
+});
+
+describe('the team forecast', () => {
+  it('is the geometric mean of the odds', () => {
+    // Odds 1/9 and 9/1 average to even odds; 0.2 and 0.8 likewise.
+    expect(aggregateForecast([0.1, 0.9])).toBeCloseTo(0.5, 15);
+    // Odds 1 and 4: geometric mean 2, p = 2/3.
+    expect(aggregateForecast([0.5, 0.8])).toBeCloseTo(2 / 3, 14);
+    expect(aggregateForecast([0.3])).toBeCloseTo(0.3, 15);
+    expect(aggregateForecast([])).toBeNull();
+  });
+
+  it('follows each member\'s latest forecast', () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1) + minutes * 60_000);
+    const points = teamTrackPoints([
+      { member: 'b', at: at(2), probability: 0.8 },
+      { member: 'a', at: at(1), probability: 0.5 },
+      { member: 'a', at: at(3), probability: 0.2 },
+    ]);
+    expect(points.map((point) => point.at)).toEqual([at(1), at(2), at(3)]);
+    expect(points[0]!.probability).toBeCloseTo(0.5, 15);
+    expect(points[1]!.probability).toBeCloseTo(2 / 3, 14);
+    expect(points[2]!.probability).toBeCloseTo(0.5, 14);
   });
 });

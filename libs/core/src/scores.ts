@@ -1,3 +1,5 @@
+import { logit, probabilityFromLogOdds } from './log-odds.js';
+
 export type Outcome = 0 | 1;
 
 export interface ProbabilityPoint {
@@ -208,5 +210,121 @@ export function calibrationTable(forecasts: readonly ResolvedForecast[]): Calibr
       wilsonLower: interval.lower,
       wilsonUpper: interval.upper,
     };
+  });
+}
+
+/** One move of a prediction's trail, as scoring sees it: its delta and from when it counts. */
+export interface TrailMove {
+  /**
+   * The time from which the move counts. For evidence, overrides and retractions
+   * this is when it was recorded (never its observedAt, which the reporter chooses);
+   * for a quiet day, the end of the day it stands for.
+   */
+  countsFrom: Date;
+  deltaLogOdds: number;
+}
+
+/** Every score of one forecast track, all taken at the time the event happened. */
+export interface TrackScores {
+  /** The probability the track held at the event time. */
+  probability: number;
+  brier: number;
+  logScore: number;
+  timeAveragedBrier: number;
+}
+
+/**
+ * The log-odds from the prior with every move that counts at `at`, folded in
+ * trail order with plain `+` (as replayLogOdds), so that when no later move is
+ * left out it is bit-identical to the stored log-odds after the last counted move.
+ */
+export function logOddsCountedAt(priorLogOdds: number, moves: readonly TrailMove[], at: Date): number {
+  const time = at.getTime();
+  let logOdds = priorLogOdds;
+  for (const move of moves) {
+    if (move.countsFrom.getTime() <= time) logOdds = logOdds + move.deltaLogOdds;
+  }
+  return logOdds;
+}
+
+/**
+ * The model's probability points for scoring a prediction at its event time:
+ * the prior at creation, then the probability counted at the end of each UTC day
+ * from creation to the event, the last one at the event time itself. Moves that
+ * count only after `occurredAt` play no part.
+ */
+export function modelTrackPoints(priorLogOdds: number, moves: readonly TrailMove[], createdAt: Date, occurredAt: Date): ProbabilityPoint[] {
+  const created = createdAt.getTime();
+  const occurred = occurredAt.getTime();
+  if (!Number.isFinite(created) || !Number.isFinite(occurred) || occurred < created) {
+    throw new RangeError('occurredAt must be a valid time at or after createdAt');
+  }
+  const points: ProbabilityPoint[] = [{ at: new Date(created), probability: probabilityFromLogOdds(priorLogOdds) }];
+  const inTrailOrder = moves.every((move, index) => index === 0 || move.countsFrom.getTime() >= moves[index - 1]!.countsFrom.getTime());
+  let next = 0;
+  let running = priorLogOdds;
+  for (let day = Math.floor(created / MS_PER_DAY); day <= Math.floor(occurred / MS_PER_DAY); day++) {
+    const cutoff = Math.min((day + 1) * MS_PER_DAY - 1, occurred);
+    let logOdds: number;
+    if (inTrailOrder) {
+      // The moves that count by a cutoff are a prefix of the trail: fold on from the last cutoff.
+      while (next < moves.length && moves[next]!.countsFrom.getTime() <= cutoff) {
+        running = running + moves[next]!.deltaLogOdds;
+        next++;
+      }
+      logOdds = running;
+    } else {
+      logOdds = logOddsCountedAt(priorLogOdds, moves, new Date(cutoff));
+    }
+    points.push({ at: new Date(cutoff), probability: probabilityFromLogOdds(logOdds) });
+  }
+  return points;
+}
+
+/**
+ * Scores one track (the model, the team or one analyst) at the event time:
+ * Brier and log score of the probability in force at `occurredAt`, and the
+ * time-averaged Brier over each UTC day from `startAt` (the track's first point)
+ * to `occurredAt`. Points after `occurredAt` are after the fact and left out;
+ * null when the track had no point by then.
+ */
+export function scoreTrack(points: readonly ProbabilityPoint[], occurredAt: Date, outcome: Outcome): TrackScores | null {
+  const occurred = occurredAt.getTime();
+  const counted = points.filter((point) => point.at.getTime() <= occurred);
+  if (counted.length === 0) return null;
+  const probability = counted.at(-1)!.probability;
+  return {
+    probability,
+    brier: brierScore(probability, outcome),
+    logScore: logScore(probability, outcome),
+    timeAveragedBrier: timeAveragedBrier(counted, counted[0]!.at, occurredAt, outcome),
+  };
+}
+
+/**
+ * The team forecast: the geometric mean of the odds of each member's forecast,
+ * p = 1 / (1 + e^-mean(logit(p_i))). Unlike the mean of probabilities it treats
+ * 0.01 and 0.001 as the tenfold difference in odds they are. Null for no forecasts.
+ */
+export function aggregateForecast(probabilities: readonly number[]): number | null {
+  if (probabilities.length === 0) return null;
+  let total = 0;
+  for (const probability of probabilities) total += logit(probability);
+  return probabilityFromLogOdds(total / probabilities.length);
+}
+
+export interface MemberForecast {
+  member: string;
+  at: Date;
+  probability: number;
+}
+
+/** The team forecast over time: after each member forecast, the aggregate of every member's latest one. */
+export function teamTrackPoints(forecasts: readonly MemberForecast[]): ProbabilityPoint[] {
+  const sorted = [...forecasts].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const latest = new Map<string, number>();
+  return sorted.map((forecast) => {
+    latest.set(forecast.member, forecast.probability);
+    return { at: forecast.at, probability: aggregateForecast([...latest.values()])! };
   });
 }
