@@ -68,7 +68,7 @@ describe('parseFeedDocument', () => {
     expect(feed.entries[1]?.title).toMatch(/^An item without a title/);
     expect(feed.entries[1]?.publishedAt).toEqual(new Date('2026-11-26T08:00:00Z'));
     expect(feed.entries[2]?.publishedAt).toBeNull();
-    expect(feed.skipped).toEqual([{ index: 3, reason: 'the item has no title, summary or link' }]);
+    expect(feed.skipped).toEqual([{ index: 3, reason: 'the item has no title, summary, link, id or date' }]);
   });
 
   it('reads Atom 1.0, preferring the alternate link and the published date', () => {

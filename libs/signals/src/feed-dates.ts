@@ -1,0 +1,154 @@
+/**
+ * Dates as feeds write them: RFC 822 (RSS), ISO 8601 / RFC 3339 (Atom, Dublin
+ * Core, JSON Feed) in their extended and compact forms, asctime, and the
+ * month names of the common European languages. Read strictly: a value with
+ * anything left over ("Sun, Dec x 2012") is refused rather than guessed, and a
+ * date without a zone is UTC, the same on every machine.
+ */
+
+/** Offsets in minutes east of UTC, for the zone names feeds use. Ambiguous abbreviations (IST, BST for Brazil) take their most common meaning in feeds. */
+const ZONE_OFFSETS: ReadonlyMap<string, number> = new Map([
+  ['z', 0], ['ut', 0], ['utc', 0], ['gmt', 0], ['wet', 0], ['uct', 0],
+  ['est', -300], ['edt', -240], ['et', -300],
+  ['cst', -360], ['cdt', -300], ['ct', -360],
+  ['mst', -420], ['mdt', -360], ['mt', -420],
+  ['pst', -480], ['pdt', -420], ['pt', -480],
+  ['ast', -240], ['adt', -180], ['at', -240],
+  ['akst', -540], ['akdt', -480], ['hst', -600], ['nst', -210], ['ndt', -150],
+  ['bst', 60], ['ist', 60], ['west', 60], ['cet', 60], ['met', 60], ['mez', 60], ['cest', 120], ['mest', 120], ['mesz', 120],
+  ['eet', 120], ['eest', 180], ['msk', 180], ['jst', 540], ['kst', 540], ['hkt', 480], ['sgt', 480], ['awst', 480],
+  ['acst', 570], ['aest', 600], ['aedt', 660], ['nzst', 720], ['nzdt', 780],
+  // RFC 822 military zones (A..I, K..M east, N..Y west); RFC 1123 advises reading them as +0000, but feeds that use them mean them.
+  ...[...'abcdefghi'].map((letter, index) => [letter, (index + 1) * 60] as const),
+  ...[...'klm'].map((letter, index) => [letter, (index + 10) * 60] as const),
+  ...[...'nopqrstuvwxy'].map((letter, index) => [letter, -(index + 1) * 60] as const),
+]);
+
+/** Month names and abbreviations in English, French, German, Spanish, Italian, Dutch, Portuguese and the Nordic languages, lower-cased, accents kept. */
+const MONTHS: ReadonlyMap<string, number> = (() => {
+  const names: string[][] = [
+    ['jan', 'january', 'janv', 'janvier', 'januar', 'jän', 'jänner', 'ene', 'enero', 'gen', 'gennaio', 'januari', 'janeiro', 'tammi'],
+    ['feb', 'february', 'févr', 'fév', 'fevr', 'février', 'fevrier', 'februar', 'febrero', 'febbraio', 'februari', 'fev', 'fevereiro'],
+    ['mar', 'march', 'mars', 'märz', 'mär', 'maerz', 'marzo', 'mrt', 'maart', 'março', 'marco'],
+    ['apr', 'april', 'avr', 'avril', 'abr', 'abril', 'aprile'],
+    ['may', 'mai', 'mayo', 'mag', 'maggio', 'mei', 'maio', 'maj'],
+    ['jun', 'june', 'juin', 'juni', 'junio', 'giu', 'giugno', 'junho'],
+    ['jul', 'july', 'juil', 'juillet', 'juli', 'julio', 'lug', 'luglio', 'julho'],
+    ['aug', 'august', 'août', 'aout', 'ago', 'agosto', 'augustus', 'aug.'],
+    ['sep', 'sept', 'september', 'septembre', 'septiembre', 'set', 'settembre', 'setembro'],
+    ['oct', 'october', 'octobre', 'okt', 'oktober', 'octubre', 'ott', 'ottobre', 'out', 'outubro'],
+    ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
+    ['dec', 'december', 'déc', 'décembre', 'decembre', 'dez', 'dezember', 'dic', 'diciembre', 'dicembre', 'dezembro'],
+  ];
+  return new Map(names.flatMap((list, month) => list.map((name) => [name, month] as const)));
+})();
+
+const EARLIEST_PLAUSIBLE = Date.UTC(1971, 0, 1);
+const DAY_MS = 24 * 3600 * 1000;
+
+const ISO_EXTENDED = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T\s]+(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?)?)?\s*(z|[+-]\d{2}(?::?\d{2})?|[a-z]{1,5})?$/i;
+const ISO_COMPACT = /^(\d{4})(\d{2})(\d{2})(?:t?(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?)?\s*(z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** `[Day,] 10 Jun 2003 [04:00[:00] [AM|PM]] [zone]`; the day name may be any word (non-English feeds) but must be a word. */
+const RFC822 = /^(?:[^\d\s,.]+\.?,?\s*)?(\d{1,2})[\s-]+([^\d\s,.-]+)\.?,?[\s-]+(\d{4}|\d{2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(am|pm)?)?\s*(.*)$/i;
+/** `[Day,] Jun 10, 2003 [04:00[:00]] [zone]` and asctime `Sun Jun 10 04:00:00 [zone] 2003`. */
+const MONTH_FIRST = /^(?:[^\d\s,.]+\.?,?\s+)?([^\d\s,.]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(\d{4}),?\s*)?(?:(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?\s*([a-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(\d{4})?$/i;
+
+/** RFC 822, ISO 8601 and the other forms above; null for a missing, unreadable or implausible date (before 1971, or more than a day ahead). */
+export function parseFeedDate(value: string, now = Date.now()): Date | null {
+  const trimmed = value.trim();
+  if (!trimmed || trimmed.length > 80) return null;
+  const time = readDate(trimmed);
+  if (time === null || Number.isNaN(time) || time < EARLIEST_PLAUSIBLE || time > now + DAY_MS) return null;
+  return new Date(time);
+}
+
+function readDate(text: string): number | null {
+  const first = text.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    const iso = ISO_EXTENDED.exec(text) ?? ISO_COMPACT.exec(text);
+    if (iso) {
+      const [, year, month, day, hour, minute, second, fraction, zone] = iso;
+      return utcTime({ year: Number(year), month: month ? Number(month) - 1 : 0, day: day ? Number(day) : 1, hour, minute, second, fraction, zone });
+    }
+  }
+  const rfc = RFC822.exec(text);
+  if (rfc) {
+    const [, day, monthName, year, hour, minute, second, meridiem, zone] = rfc;
+    const month = monthNumber(monthName!);
+    if (month === null) return null;
+    return utcTime({ year: fullYear(year!), month, day: Number(day), hour: twelveHour(hour, meridiem), minute, second, zone: zone?.trim() || undefined });
+  }
+  const monthFirst = MONTH_FIRST.exec(text);
+  if (monthFirst) {
+    const [, monthName, day, year, hour, minute, second, meridiem, zone, trailingYear] = monthFirst;
+    const month = monthNumber(monthName!);
+    const theYear = year ?? trailingYear;
+    if (month === null || !theYear || (year && trailingYear)) return null;
+    return utcTime({ year: Number(theYear), month, day: Number(day), hour: twelveHour(hour, meridiem), minute, second, zone });
+  }
+  return null;
+}
+
+function monthNumber(name: string): number | null {
+  const key = name.toLowerCase().replace(/\.$/, '');
+  return MONTHS.get(key) ?? MONTHS.get(key.slice(0, 3)) ?? null;
+}
+
+function fullYear(year: string): number {
+  if (year.length === 4) return Number(year);
+  const short = Number(year);
+  return short < 50 ? 2000 + short : 1900 + short;
+}
+
+function twelveHour(hour: string | undefined, meridiem: string | undefined): string | undefined {
+  if (hour === undefined || !meridiem) return hour;
+  const value = Number(hour) % 12;
+  return String(meridiem.toLowerCase() === 'pm' ? value + 12 : value);
+}
+
+interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+  hour?: string | undefined;
+  minute?: string | undefined;
+  second?: string | undefined;
+  fraction?: string | undefined;
+  zone?: string | undefined;
+}
+
+function utcTime(parts: DateParts): number | null {
+  const hour = Number(parts.hour ?? 0);
+  const minute = Number(parts.minute ?? 0);
+  const second = Math.min(Number(parts.second ?? 0), 59);
+  if (parts.month > 11 || parts.day < 1 || parts.day > daysIn(parts.year, parts.month) || hour > 24 || minute > 59 || second > 60) return null;
+  if (hour === 24 && (minute > 0 || second > 0)) return null;
+  const offset = parts.zone === undefined ? 0 : zoneOffsetMinutes(parts.zone);
+  if (offset === null) return null;
+  const millis = parts.fraction ? Math.round(Number(`0.${parts.fraction}`) * 1000) : 0;
+  return Date.UTC(parts.year, parts.month, parts.day, hour, minute, second, millis) - offset * 60_000;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+}
+
+/** `+0200`, `-05:00`, `+02`, `GMT+2`, `UTC-05:00`, `Etc/GMT-3` (POSIX sign: east is minus) or a named zone; null when unknown. */
+export function zoneOffsetMinutes(zone: string): number | null {
+  const name = zone.trim().toLowerCase();
+  const named = ZONE_OFFSETS.get(name);
+  if (named !== undefined) return named;
+  const numeric = /^(gmt|utc|ut)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(name);
+  if (numeric) {
+    const [, , sign, hours, minutes] = numeric;
+    if (Number(hours) > 14 || Number(minutes ?? 0) > 59) return null;
+    return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes ?? 0));
+  }
+  const etc = /^etc\/(?:gmt|utc|ut)(?:([+-])(\d{1,2}))?$/.exec(name);
+  if (etc) {
+    const [, sign, hours] = etc;
+    if (!sign) return 0;
+    return (sign === '+' ? -1 : 1) * Number(hours) * 60;
+  }
+  return null;
+}
