@@ -351,6 +351,11 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   describe('resolution', () => {
     it('refuses evidence and overrides on a resolved prediction with 409, and an admin can undo it', async () => {
       const prediction = await createPrediction();
+      const early = await t.http.post(`/v1/predictions/${prediction.slug}/resolve`).set(auth(analyst)).send({ outcome: 'false', note: 'x', occurredAt: '2026-11-20T00:00:00Z' });
+      expect(early.status).toBe(400);
+      expect(early.body).toMatchObject({ type: expect.stringContaining('occurred-before-creation'), errors: [{ field: 'occurredAt' }] });
+      // The prediction existed before the event (the column is not part of the audit chain).
+      await t.prisma.prediction.update({ where: { id: prediction.id }, data: { createdAt: new Date('2026-11-10T00:00:00Z') } });
       const resolved = await t.http
         .post(`/v1/predictions/${prediction.slug}/resolve`)
         .set(auth(analyst))
@@ -547,30 +552,32 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
     it('scores the probability in force at the end of each UTC day from creation to resolution', async () => {
       const prediction = await createPrediction({ prior: 0.3 });
       for (const likelihoodRatio of [3, 0.5, 4, 2]) await record(evidenceFor(prediction.id, { likelihoodRatio }));
-      await t.http.post(`/v1/predictions/${prediction.id}/resolve`).set(auth(analyst)).send({ outcome: 'true', note: 'done' });
-      // Spread the life over four UTC days: created day 0 at 10:00, moves on days 0, 1, 1, 3, resolved day 3.
+      // Spread the life over four UTC days: created day 0 at 10:00, moves on days 0, 1, 1, 3, the event on day 3.
       const dayZero = Math.floor(Date.now() / DAY_MS) * DAY_MS - 10 * DAY_MS;
       const times = [10, 20, 24 + 5, 24 + 23, 72 + 1, 72 + 2].map((hours) => new Date(dayZero + hours * 3_600_000));
       await adminQuery(
         `ALTER TABLE "AuditEntry" DISABLE TRIGGER USER;
-         ${times.map((time, index) => `UPDATE "AuditEntry" SET "createdAt" = '${time.toISOString()}' WHERE "predictionId" = '${prediction.id}' AND "sequence" = ${index + 1};`).join('\n')}
+         ${times.slice(0, 5).map((time, index) => `UPDATE "AuditEntry" SET "createdAt" = '${time.toISOString()}' WHERE "predictionId" = '${prediction.id}' AND "sequence" = ${index + 1};`).join('\n')}
          ALTER TABLE "AuditEntry" ENABLE TRIGGER USER;
-         UPDATE "Prediction" SET "createdAt" = '${times[0]!.toISOString()}', "resolvedAt" = '${times[5]!.toISOString()}' WHERE "id" = '${prediction.id}';`,
+         UPDATE "Prediction" SET "createdAt" = '${times[0]!.toISOString()}' WHERE "id" = '${prediction.id}';`,
         t.database.url,
       );
+      const resolved = await t.http.post(`/v1/predictions/${prediction.id}/resolve`).set(auth(analyst)).send({ outcome: 'true', note: 'done', occurredAt: times[5]!.toISOString() });
+      expect(resolved.status).toBe(200);
       const entries = await t.prisma.auditEntry.findMany({ where: { predictionId: prediction.id }, orderBy: { sequence: 'asc' } });
       const expected = timeAveragedBrier(
-        entries.map((entry) => ({ at: entry.createdAt, probability: entry.probabilityAfter })),
+        entries.slice(0, 5).map((entry) => ({ at: entry.createdAt, probability: entry.probabilityAfter })),
         times[0]!,
         times[5]!,
         1,
       );
-      // Day 2 has no move, so it is scored with day 1's closing probability.
-      const closing = [entries[1]!, entries[3]!, entries[3]!, entries[5]!].map((entry) => (1 - entry.probabilityAfter) ** 2);
+      // Day 2 has no move, so it is scored with day 1's closing probability; day 3 ends at the event.
+      const closing = [entries[1]!, entries[3]!, entries[3]!, entries[4]!].map((entry) => (1 - entry.probabilityAfter) ** 2);
       expect(expected).toBeCloseTo(closing.reduce((sum, value) => sum + value, 0) / 4, 14);
       const scorecard = await t.http.get(`/v1/predictions/${prediction.id}/scorecard`).set(auth(viewer));
       expect(scorecard.body.scores.timeAveragedBrier).toBeCloseTo(expected, 14);
-      expect(scorecard.body.scores.brier).toBeCloseTo((1 - entries[5]!.probabilityAfter) ** 2, 14);
+      expect(scorecard.body.scores.brier).toBeCloseTo((1 - entries[4]!.probabilityAfter) ** 2, 14);
+      expect(scorecard.body.scores).toMatchObject({ occurredAt: times[5]!.toISOString(), afterTheFact: 0, probability: entries[4]!.probabilityAfter });
     });
   });
 });

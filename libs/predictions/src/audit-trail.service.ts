@@ -18,6 +18,8 @@ export interface AuditMove {
   evidenceId?: string | null;
   reason?: string | null;
   detail?: Prisma.InputJsonObject | null;
+  /** The entry's time when it must equal another row's (a prediction's creation and its prior); default now. */
+  at?: Date;
 }
 
 /**
@@ -55,7 +57,7 @@ export class AuditTrailService {
   async append(tx: PrismaTransaction, head: ChainHead, move: AuditMove): Promise<AuditEntry> {
     const step = applyDelta(head.logOdds, move.deltaLogOdds);
     // Millisecond precision: the column keeps milliseconds, and the hash must survive the round trip.
-    const createdAt = new Date(Math.floor(Date.now()));
+    const createdAt = new Date(Math.floor(move.at?.getTime() ?? Date.now()));
     const unhashed = {
       predictionId: head.id,
       sequence: head.auditSequence + 1,

@@ -79,6 +79,8 @@ export type EvidenceWithImpacts = Evidence & { impacts: (EvidenceImpact & { pred
 const DIRECTIONS: readonly string[] = ['supports', 'contradicts'];
 const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'];
 const MAX_IMPACTS = 50;
+/** How far ahead of the server's clock a reported observedAt may be. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CheckedImpact {
@@ -302,6 +304,11 @@ function checkSummaryAndSource(input: RecordEvidenceInput): void {
   }
   if (!(input.observedAt instanceof Date) || Number.isNaN(input.observedAt.getTime())) {
     throw invalid('invalid-observed-at', 'observedAt must be a valid time', 'observedAt');
+  }
+  // Reported evidence may not claim a time ahead of the clock; evidence derived from a reading or a
+  // feed item carries the time its source was checked for. Scoring goes by recording time regardless.
+  if (input.indicatorReadingId == null && input.signalItemId == null && input.observedAt.getTime() > Date.now() + MAX_CLOCK_SKEW_MS) {
+    throw invalid('observed-in-future', `observedAt may be at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock`, 'observedAt');
   }
   if (input.sourceUrl != null && !/^https?:\/\/\S+$/i.test(input.sourceUrl)) {
     throw invalid('invalid-source-url', 'sourceUrl must be an http(s) URL', 'sourceUrl');

@@ -10,7 +10,7 @@ export {
   type RecordEvidenceInput,
   type RetractedEvidence,
 } from './evidence.service.js';
-export { PredictionDeadlinesService } from './prediction-deadlines.service.js';
+export { dayNumber, PredictionDeadlinesService } from './prediction-deadlines.service.js';
 export {
   describeMove,
   PredictionHistoryService,
@@ -31,4 +31,23 @@ export {
   type Resolution,
   type ResolutionOutcome,
 } from './predictions.service.js';
-export { ScorecardService, type LinkedIndicator, type Scorecard, type Scores, type ScorecardsTable, type TopEvidence } from './scorecard.service.js';
+export {
+  ScorecardService,
+  type AnalystStanding,
+  type LinkedIndicator,
+  type ModelVersusTeam,
+  type Scorecard,
+  type Scores,
+  type ScorecardsTable,
+  type TopEvidence,
+} from './scorecard.service.js';
+export {
+  ForecastsService,
+  teamProbabilityAt,
+  type AnalystForecasts,
+  type Forecaster,
+  type ForecastHistory,
+  type ForecastInput,
+  type TeamForecast,
+} from './forecasts.service.js';
+export { countsFrom, isAfterTheFact, TrackScoringService, type ScoredTrack } from './track-scoring.service.js';

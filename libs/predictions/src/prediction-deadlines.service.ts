@@ -1,21 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { deltaLogOdds, quietDayLikelihoodRatio } from '#core';
-import { Prisma, PrismaService } from '#db';
+import { Prisma, PrismaService, type PrismaTransaction } from '#db';
 import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
 import { confidenceChangedPayload } from './confidence-event.js';
-import { CONFIDENCE_TRANSACTION_OPTIONS, lockPredictionsForUpdate } from './prediction-row-lock.js';
+import { CONFIDENCE_TRANSACTION_OPTIONS, lockPredictionsForUpdate, type LockedPrediction } from './prediction-row-lock.js';
 
 const DAY_MS = 86_400_000;
 const QUIET_DAY_ACTOR = 'system:quiet-days';
 const DEADLINE_ACTOR = 'system:deadlines';
-/** A worker that was down for a long time catches up at most this many days per prediction and run. */
+/** A worker that was down for a long time catches up at most this many days per prediction and transaction. */
 const MAX_CATCH_UP_DAYS = 400;
 
 /** UTC calendar day number (days since 1970-01-01). */
-function dayNumber(time: Date | number): number {
+export function dayNumber(time: Date | number): number {
   return Math.floor(new Date(time).getTime() / DAY_MS);
 }
 
@@ -40,8 +40,10 @@ export class PredictionDeadlinesService {
 
   /**
    * Marks open predictions whose deadline has passed as due for resolution, each
-   * with a `prediction.due` event. The conditional update (still open) makes a
-   * second worker's run a no-op.
+   * with a `prediction.due` event. Before it does, an "X by the deadline"
+   * prediction gets every quiet day a stopped worker missed, so the order in
+   * which this job and the quiet-day job run changes nothing. The row lock and
+   * the status check make a second worker's run a no-op.
    */
   async markDue(now = new Date()): Promise<string[]> {
     const candidates = await this.prisma.prediction.findMany({
@@ -52,9 +54,10 @@ export class PredictionDeadlinesService {
     const marked: string[] = [];
     for (const { id } of candidates) {
       const changed = await this.prisma.$transaction(async (tx) => {
-        const updated = await tx.prediction.updateMany({ where: { id, status: 'open', deadline: { lte: now } }, data: { status: 'due', dueAt: now } });
-        if (updated.count === 0) return false;
-        const prediction = await tx.prediction.findUniqueOrThrow({ where: { id } });
+        const head = (await lockPredictionsForUpdate(tx, [id])).get(id);
+        if (!head || head.status !== 'open' || head.deadline.getTime() > now.getTime()) return false;
+        await this.appendMissedQuietDays(tx, head, dayNumber(now) - 1);
+        const prediction = await tx.prediction.update({ where: { id }, data: { status: 'due', dueAt: now } });
         await this.outbox.write(tx, [
           {
             type: 'prediction.due',
@@ -69,7 +72,7 @@ export class PredictionDeadlinesService {
           },
         ]);
         return true;
-      });
+      }, CONFIDENCE_TRANSACTION_OPTIONS);
       if (changed) marked.push(id);
     }
     if (marked.length > 0) this.logger.log({ predictions: marked }, 'Predictions are due for resolution');
@@ -77,66 +80,72 @@ export class PredictionDeadlinesService {
   }
 
   /**
-   * For each open "X happens by the deadline" prediction, applies one quiet-day
-   * update per whole UTC day that has ended since it was created (catching up
-   * days a stopped worker missed). Day d, with n days on which X could still
-   * happen (d itself through the last day before the deadline), has
-   * LR = (n - 1) / n; no update once n <= 1, which is a resolution, not evidence.
+   * For each "X happens by the deadline" prediction not yet resolved (open, or
+   * due: the deadline job may have run first), applies one quiet-day update per
+   * whole UTC day that has ended since it was created, catching up days a stopped
+   * worker missed, up to the last day before the one holding the deadline. Day d,
+   * with n days on which X could still happen (d itself through the day holding
+   * the deadline's last instant), has LR = (n - 1) / n; no update once n <= 1,
+   * which is a resolution, not evidence.
    *
    * Once per day per prediction, however many workers run this: the row lock
-   * serialises them, the second sees the first's entry and skips, and the partial
+   * serialises them, the second sees the first's entries and skips, and the partial
    * unique index on (predictionId, detail->>'day') refuses a duplicate regardless.
    */
   async recordQuietDays(now = new Date()): Promise<{ predictionId: string; day: string }[]> {
     const candidates = await this.prisma.prediction.findMany({
-      where: { eventByDeadline: true, status: 'open' },
+      where: { eventByDeadline: true, status: { in: ['open', 'due'] } },
       select: { id: true },
       orderBy: { id: 'asc' },
     });
     const recorded: { predictionId: string; day: string }[] = [];
-    const lastEndedDay = dayNumber(now) - 1;
     for (const { id } of candidates) {
-      for (let attempt = 0; attempt < MAX_CATCH_UP_DAYS; attempt++) {
-        const day = await this.recordNextQuietDay(id, lastEndedDay);
-        if (day === null) break;
-        recorded.push({ predictionId: id, day });
+      try {
+        const days = await this.prisma.$transaction(async (tx) => {
+          const head = (await lockPredictionsForUpdate(tx, [id])).get(id);
+          if (!head || (head.status !== 'open' && head.status !== 'due')) return [];
+          return this.appendMissedQuietDays(tx, head, dayNumber(now) - 1);
+        }, CONFIDENCE_TRANSACTION_OPTIONS);
+        recorded.push(...days.map((day) => ({ predictionId: id, day })));
+      } catch (error) {
+        // Another worker recorded the same day first: that is the index doing its job.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
       }
     }
     return recorded;
   }
 
-  /** Records the earliest unrecorded quiet day up to `lastEndedDay`; null when there is none. */
-  private async recordNextQuietDay(predictionId: string, lastEndedDay: number): Promise<string | null> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const head = (await lockPredictionsForUpdate(tx, [predictionId])).get(predictionId);
-        if (!head || head.status !== 'open') return null;
-        const [latest] = await tx.$queryRaw<{ day: string | null }[]>`
-          SELECT max("detail"->>'day') AS "day" FROM "AuditEntry"
-           WHERE "predictionId" = ${predictionId}::uuid AND "kind" = 'quiet_day'`;
-        // Only days observed whole count: the first is the day after creation.
-        const firstDay = dayNumber(head.createdAt) + 1;
-        const day = latest?.day ? dayNumber(Date.parse(`${latest.day}T00:00:00Z`)) + 1 : firstDay;
-        if (day > lastEndedDay) return null;
-        // The last day on which X can still happen is the one holding the deadline's final instant.
-        const lastPossibleDay = dayNumber(head.deadline.getTime() - 1);
-        const daysRemaining = lastPossibleDay - day + 1;
-        const likelihoodRatio = quietDayLikelihoodRatio(daysRemaining);
-        if (likelihoodRatio === null) return null;
-        const entry = await this.auditTrail.append(tx, head, {
-          kind: 'quiet_day',
-          deltaLogOdds: deltaLogOdds(likelihoodRatio, 1),
-          actor: QUIET_DAY_ACTOR,
-          reason: `No event on ${dayLabel(day)}; ${daysRemaining} days were left`,
-          detail: { day: dayLabel(day), daysRemaining, likelihoodRatio },
-        });
-        await this.outbox.write(tx, [{ type: 'prediction.confidence_changed', predictionId, payload: confidenceChangedPayload(entry) }]);
-        return dayLabel(day);
-      }, CONFIDENCE_TRANSACTION_OPTIONS);
-    } catch (error) {
-      // Another worker recorded the same day first: that is the index doing its job.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
-      throw error;
+  /**
+   * Inside the caller's transaction, on a prediction it holds locked: appends every
+   * quiet day not yet recorded, from the day after creation (only days observed whole
+   * count) up to `lastDay` (a day that has ended), in order. Returns the days recorded.
+   * Resolution calls it too, with the day before the event, so no quiet day is lost
+   * to a worker that was down when the event's day came.
+   */
+  async appendMissedQuietDays(tx: PrismaTransaction, head: LockedPrediction, lastDay: number): Promise<string[]> {
+    const [facts] = await tx.$queryRaw<{ eventByDeadline: boolean; latest: string | null }[]>`
+      SELECT "p"."eventByDeadline",
+             (SELECT max("detail"->>'day') FROM "AuditEntry" WHERE "predictionId" = "p"."id" AND "kind" = 'quiet_day') AS "latest"
+        FROM "Prediction" AS "p" WHERE "p"."id" = ${head.id}::uuid`;
+    if (!facts?.eventByDeadline) return [];
+    // The last day on which X can still happen is the one holding the deadline's final instant.
+    const lastPossibleDay = dayNumber(head.deadline.getTime() - 1);
+    const recorded: string[] = [];
+    let day = facts.latest ? dayNumber(Date.parse(`${facts.latest}T00:00:00Z`)) + 1 : dayNumber(head.createdAt) + 1;
+    for (; day <= lastDay && recorded.length < MAX_CATCH_UP_DAYS; day++) {
+      const daysRemaining = lastPossibleDay - day + 1;
+      const likelihoodRatio = quietDayLikelihoodRatio(daysRemaining);
+      if (likelihoodRatio === null) break;
+      const entry = await this.auditTrail.append(tx, head, {
+        kind: 'quiet_day',
+        deltaLogOdds: deltaLogOdds(likelihoodRatio, 1),
+        actor: QUIET_DAY_ACTOR,
+        reason: `No event on ${dayLabel(day)}; ${daysRemaining} days were left`,
+        detail: { day: dayLabel(day), daysRemaining, likelihoodRatio },
+      });
+      await this.outbox.write(tx, [{ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) }]);
+      recorded.push(dayLabel(day));
     }
+    return recorded;
   }
 }

@@ -4,6 +4,7 @@ import { DomainError, NotFoundError, probabilityFromLogOdds } from '#core';
 import { PrismaService, type AuditEntry, type AuditKind, type Prediction } from '#db';
 
 import { PredictionsService } from './predictions.service.js';
+import { isAfterTheFact } from './track-scoring.service.js';
 
 export interface SequencePageRequest {
   cursor?: string;
@@ -25,6 +26,11 @@ export interface WhatIf {
 export interface ExplainedMove {
   entry: AuditEntry;
   evidence: { id: string; summary: string; sourceUrl: string | null; observedAt: Date; retractedAt: Date | null } | null;
+  /**
+   * Recorded after the event the resolution names (whatever the evidence's observedAt):
+   * kept in the trail and in the probability, left out of every score.
+   */
+  afterTheFact: boolean;
 }
 
 export interface SeriesPoint {
@@ -49,6 +55,8 @@ export interface Explanation {
   /** The probability in force at `at`; null before the prediction existed. */
   probability: number | null;
   logOdds: number | null;
+  /** When the event happened, once resolved: moves recorded after it are after the fact. */
+  occurredAt: Date | null;
   moves: SequencePage<ExplainedMove>;
 }
 
@@ -169,7 +177,14 @@ export class PredictionHistoryService {
       select: { id: true, summary: true, sourceUrl: true, observedAt: true, retractedAt: true },
     });
     const evidenceById = new Map(evidence.map((item) => [item.id, item]));
-    return { prediction, moves: entries.map((entry) => ({ entry, evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null })) };
+    return {
+      prediction,
+      moves: entries.map((entry) => ({
+        entry,
+        evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null,
+        afterTheFact: isAfterTheFact(entry, prediction.outcomeOccurredAt),
+      })),
+    };
   }
 
   /** "Why was it p at that time": the prior and every move up to `at`, in order, each with its cause. */
@@ -186,13 +201,20 @@ export class PredictionHistoryService {
       select: { id: true, summary: true, sourceUrl: true, observedAt: true, retractedAt: true },
     });
     const evidenceById = new Map(evidence.map((item) => [item.id, item]));
+    // A prediction made before its prior's entry shared its timestamp: from creation on, the prior is in force.
+    const existed = at.getTime() >= prediction.createdAt.getTime();
     return {
       prediction,
       at,
-      probability: lastBefore?.probabilityAfter ?? null,
-      logOdds: lastBefore?.logOddsAfter ?? null,
+      probability: lastBefore?.probabilityAfter ?? (existed ? probabilityFromLogOdds(prediction.priorLogOdds) : null),
+      logOdds: lastBefore?.logOddsAfter ?? (existed ? prediction.priorLogOdds : null),
+      occurredAt: prediction.outcomeOccurredAt,
       moves: {
-        items: entries.items.map((entry) => ({ entry, evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null })),
+        items: entries.items.map((entry) => ({
+          entry,
+          evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null,
+          afterTheFact: isAfterTheFact(entry, prediction.outcomeOccurredAt),
+        })),
         nextCursor: entries.nextCursor,
       },
     };

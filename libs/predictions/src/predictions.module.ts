@@ -5,10 +5,12 @@ import { EventsModule } from '#events';
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditVerificationService } from './audit-verification.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { ForecastsService } from './forecasts.service.js';
 import { PredictionDeadlinesService } from './prediction-deadlines.service.js';
 import { PredictionHistoryService } from './prediction-history.service.js';
 import { PredictionsService } from './predictions.service.js';
 import { ScorecardService } from './scorecard.service.js';
+import { TrackScoringService } from './track-scoring.service.js';
 
 const SERVICES = [
   PredictionsService,
@@ -18,6 +20,8 @@ const SERVICES = [
   PredictionDeadlinesService,
   PredictionHistoryService,
   ScorecardService,
+  TrackScoringService,
+  ForecastsService,
 ];
 
 @Module({ imports: [EventsModule], providers: SERVICES, exports: SERVICES })

@@ -6,7 +6,9 @@ import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
 import { confidenceChangedPayload } from './confidence-event.js';
+import { dayNumber, PredictionDeadlinesService } from './prediction-deadlines.service.js';
 import { assertOpenForMoves, CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
+import { TrackScoringService } from './track-scoring.service.js';
 
 export interface NewPrediction {
   slug: string;
@@ -54,6 +56,8 @@ export class PredictionsService {
     private readonly prisma: PrismaService,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
+    private readonly deadlines: PredictionDeadlinesService,
+    private readonly trackScoring: TrackScoringService,
   ) {}
 
   async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<Prediction>> {
@@ -87,10 +91,13 @@ export class PredictionsService {
       throw new DomainError('invalid', 'deadline-in-past', 'deadline must be a time in the future', 'deadline');
     }
     const priorLogOdds = logit(input.prior);
+    // The prediction and its prior carry one timestamp, so "the probability at t" exists from its first instant.
+    const createdAt = new Date();
     try {
       return await this.prisma.$transaction(async (tx) => {
         const created = await tx.prediction.create({
           data: {
+            createdAt,
             slug: input.slug,
             title: input.title,
             statement: input.statement,
@@ -113,7 +120,7 @@ export class PredictionsService {
             },
           },
         });
-        await this.auditTrail.append(tx, created, { kind: 'prior', deltaLogOdds: 0, actor, detail: { prior: input.prior } });
+        await this.auditTrail.append(tx, created, { kind: 'prior', deltaLogOdds: 0, actor, detail: { prior: input.prior }, at: createdAt });
         return tx.prediction.findUniqueOrThrow({ where: { id: created.id } });
       });
     } catch (error) {
@@ -176,7 +183,13 @@ export class PredictionsService {
     }, CONFIDENCE_TRANSACTION_OPTIONS);
   }
 
-  /** Resolution freezes the probability (no further moves) and is itself an audit entry of dL = 0. */
+  /**
+   * Resolution freezes the probability (no further moves) and is itself an audit entry of dL = 0.
+   * `occurredAt` (default now) is when the event happened: no earlier than the prediction's
+   * creation, no later than now (with a minute of clock skew). Every quiet day before the
+   * event's day that a stopped worker missed is recorded first; then, for true or false,
+   * every track (the model, the team, each analyst) is scored at `occurredAt` and kept.
+   */
   async resolve(idOrSlug: string, resolution: Resolution, actor: string): Promise<ConfidenceMove> {
     if (!Object.hasOwn(STATUS_OF_OUTCOME, resolution.outcome)) {
       throw new DomainError('invalid', 'invalid-outcome', 'outcome must be true, false or annulled', 'outcome');
@@ -192,6 +205,15 @@ export class PredictionsService {
       if (isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is already ${head.status.replace('_', ' ')}`, 'idOrSlug');
       }
+      if (occurredAt.getTime() < head.createdAt.getTime()) {
+        throw new DomainError(
+          'invalid',
+          'occurred-before-creation',
+          `occurredAt must not be before the prediction was created (${head.createdAt.toISOString()})`,
+          'occurredAt',
+        );
+      }
+      await this.deadlines.appendMissedQuietDays(tx, head, Math.min(dayNumber(occurredAt), dayNumber(recordedAt)) - 1);
       const entry = await this.auditTrail.append(tx, head, {
         kind: 'resolution',
         deltaLogOdds: 0,
@@ -213,6 +235,9 @@ export class PredictionsService {
           resolutionSourceUrl: resolution.sourceUrl ?? null,
         },
       });
+      if (resolution.outcome !== 'annulled') {
+        await this.trackScoring.record(tx, prediction, occurredAt, resolution.outcome === 'true' ? 1 : 0);
+      }
       await this.outbox.write(tx, [
         {
           type: 'prediction.resolved',
@@ -257,6 +282,7 @@ export class PredictionsService {
         where: { id: head.id },
         data: { status, resolvedAt: null, outcomeOccurredAt: null, resolutionNote: null, resolutionSourceUrl: null },
       });
+      await this.trackScoring.forget(tx, head.id);
       await this.outbox.write(tx, [
         {
           type: 'prediction.resolution_undone',

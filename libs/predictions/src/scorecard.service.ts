@@ -1,20 +1,51 @@
 import { Injectable } from '@nestjs/common';
 
-import { brierScore, calibrationTable, logScore, meanBrier, timeAveragedBrier, type CalibrationBin, type Outcome, type ResolvedForecast } from '#core';
+import { calibrationTable, meanBrier, type CalibrationBin, type Outcome, type ResolvedForecast } from '#core';
 import { PrismaService, type Prediction, type PredictionStatus } from '#db';
 
+import { ForecastsService, type TeamForecast } from './forecasts.service.js';
 import { PredictionsService } from './predictions.service.js';
+import { TrackScoringService, type ScoredTrack } from './track-scoring.service.js';
 
 const DAY_MS = 86_400_000;
 const TOP_EVIDENCE = 5;
 
 export interface Scores {
-  /** One-term Brier (p - o)^2 of the probability at resolution: 0 is perfect, 1 certain and wrong. */
+  /** One-term Brier (p - o)^2 of the probability at the event time: 0 is perfect, 1 certain and wrong. */
   brier: number;
   /** ln(p) if it happened, ln(1 - p) if not: 0 is perfect. */
   logScore: number;
-  /** Mean one-term Brier of the probability at the end of each UTC day from creation to resolution. */
+  /** Mean one-term Brier of the probability at the end of each UTC day from creation to the event. */
   timeAveragedBrier: number;
+  /** The probability scored: the one the model held at the event time. */
+  probability: number;
+  /** When the event happened: the time every score is taken at. */
+  occurredAt: Date;
+  /** Moves recorded after the event (evidence whatever its observedAt, overrides, retractions, quiet days after it): kept, not scored. */
+  afterTheFact: number;
+}
+
+export interface AnalystStanding {
+  forecaster: string;
+  forecasterName: string;
+  resolvedCount: number;
+  meanBrier: number;
+  meanLogScore: number;
+  meanTimeAveragedBrier: number;
+  calibration: CalibrationBin[];
+}
+
+/** The model against the team, over predictions resolved with both tracks scored. */
+export interface ModelVersusTeam {
+  predictions: number;
+  modelMeanBrier: number | null;
+  teamMeanBrier: number | null;
+  /** Predictions where the model's Brier was lower (better) than the team's, higher, or equal. */
+  modelBetter: number;
+  teamBetter: number;
+  ties: number;
+  /** modelBetter / predictions; null with none. */
+  modelBeatTeamRate: number | null;
 }
 
 export interface TopEvidence {
@@ -25,6 +56,8 @@ export interface TopEvidence {
   likelihoodRatio: number;
   reliability: number;
   deltaLogOdds: number;
+  /** Recorded after the event the resolution names: in the trail, not in the scores. */
+  afterTheFact?: boolean;
 }
 
 export interface LinkedIndicator {
@@ -46,13 +79,19 @@ export interface Scorecard {
   indicators: LinkedIndicator[];
   timeLeftMs: number;
   scores: Scores | null;
+  /** The team forecast now (geometric mean of the odds of each analyst's latest forecast). */
+  team: TeamForecast | null;
+  /** Once resolved true or false: every track scored at the event time (model, team, each analyst). */
+  tracks: ScoredTrack[];
 }
 
 export interface ScorecardsTable {
-  predictions: { prediction: Prediction; brier: number | null }[];
+  predictions: { prediction: Prediction; brier: number | null; scoredProbability?: number | null; team?: TeamForecast | null; teamBrier?: number | null }[];
   calibration: CalibrationBin[];
   resolvedCount: number;
   meanBrier: number | null;
+  leaderboard?: AnalystStanding[];
+  modelVersusTeam?: ModelVersusTeam;
 }
 
 function outcomeOf(status: PredictionStatus): Outcome | null {
@@ -71,18 +110,32 @@ export class ScorecardService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly predictions: PredictionsService,
+    private readonly trackScoring: TrackScoringService,
+    private readonly forecasts: ForecastsService,
   ) {}
 
   async scorecard(idOrSlug: string, now = new Date()): Promise<Scorecard> {
     const prediction = await this.predictions.get(idOrSlug);
-    const [d7, d30, d90, topEvidence, indicators, scores] = await Promise.all([
+    const [d7, d30, d90, topEvidence, indicators, tracks, team] = await Promise.all([
       this.probabilityAt(prediction, new Date(now.getTime() - 7 * DAY_MS)),
       this.probabilityAt(prediction, new Date(now.getTime() - 30 * DAY_MS)),
       this.probabilityAt(prediction, new Date(now.getTime() - 90 * DAY_MS)),
-      this.topEvidence(prediction.id),
+      this.topEvidence(prediction),
       this.linkedIndicators(prediction.id),
-      this.scores(prediction),
+      this.tracksOf(prediction),
+      this.forecasts.teamForecast(prediction.id),
     ]);
+    const model = tracks.find((track) => track.track === 'model');
+    const scores: Scores | null = model
+      ? {
+          brier: model.brier,
+          logScore: model.logScore,
+          timeAveragedBrier: model.timeAveragedBrier,
+          probability: model.probability,
+          occurredAt: model.occurredAt,
+          afterTheFact: model.afterTheFact,
+        }
+      : null;
     return {
       prediction,
       change: { d7: prediction.probability - d7, d30: prediction.probability - d30, d90: prediction.probability - d90 },
@@ -90,20 +143,53 @@ export class ScorecardService {
       indicators,
       timeLeftMs: Math.max(0, prediction.deadline.getTime() - now.getTime()),
       scores,
+      team,
+      tracks,
     };
   }
 
+  /**
+   * Every prediction with its scores at the event time, the calibration table of the model,
+   * the analysts' leaderboard and the model against the team.
+   */
   async scorecards(): Promise<ScorecardsTable> {
-    const predictions = await this.prisma.prediction.findMany({ orderBy: { id: 'asc' } });
+    const [predictions, kept] = await Promise.all([this.prisma.prediction.findMany({ orderBy: { id: 'asc' } }), this.trackScoring.allScores()]);
+    const teams = await this.forecasts.teamForecasts(predictions.map((prediction) => prediction.id));
+    const tracksByPrediction = new Map<string, ScoredTrack[]>();
+    for (const track of kept) tracksByPrediction.set(track.predictionId, [...(tracksByPrediction.get(track.predictionId) ?? []), track]);
     const resolved: ResolvedForecast[] = [];
-    const rows = predictions.map((prediction) => {
-      const outcome = outcomeOf(prediction.status);
-      if (outcome === null) return { prediction, brier: null };
-      // The probability is frozen at resolution: a resolved prediction accepts no moves.
-      resolved.push({ probability: prediction.probability, outcome });
-      return { prediction, brier: brierScore(prediction.probability, outcome) };
-    });
-    return { predictions: rows, calibration: calibrationTable(resolved), resolvedCount: resolved.length, meanBrier: meanBrier(resolved) };
+    const allTracks: ScoredTrack[] = [];
+    const rows = [];
+    for (const prediction of predictions) {
+      const team = teams.get(prediction.id) ?? null;
+      if (outcomeOf(prediction.status) === null) {
+        rows.push({ prediction, brier: null, scoredProbability: null, team, teamBrier: null });
+        continue;
+      }
+      const tracks = tracksByPrediction.get(prediction.id) ?? (await this.tracksOf(prediction));
+      allTracks.push(...tracks);
+      const model = tracks.find((track) => track.track === 'model')!;
+      resolved.push({ probability: model.probability, outcome: model.outcome });
+      const teamTrack = tracks.find((track) => track.track === 'team');
+      rows.push({ prediction, brier: model.brier, scoredProbability: model.probability, team, teamBrier: teamTrack?.brier ?? null });
+    }
+    return {
+      predictions: rows,
+      calibration: calibrationTable(resolved),
+      resolvedCount: resolved.length,
+      meanBrier: meanBrier(resolved),
+      leaderboard: leaderboard(allTracks),
+      modelVersusTeam: modelVersusTeam(rows.map((row) => ({ model: row.brier, team: row.teamBrier ?? null }))),
+    };
+  }
+
+  /** The kept scores of a prediction resolved true or false; computed afresh for one resolved before they were kept. */
+  private async tracksOf(prediction: Prediction): Promise<ScoredTrack[]> {
+    const outcome = outcomeOf(prediction.status);
+    if (outcome === null || !prediction.resolvedAt) return [];
+    const kept = await this.trackScoring.scoresOf(prediction.id);
+    if (kept.length > 0) return kept;
+    return this.trackScoring.scoreTracks(this.prisma, prediction, prediction.outcomeOccurredAt ?? prediction.resolvedAt, outcome);
   }
 
   /** The probability in force at `at`: the last entry at or before it, or the prior if the prediction is younger. */
@@ -117,13 +203,23 @@ export class ScorecardService {
   }
 
   /** The evidence that moved it most by |dL|: the extremes of the (predictionId, deltaLogOdds) index from both ends. */
-  private async topEvidence(predictionId: string): Promise<TopEvidence[]> {
+  private async topEvidence(prediction: Prediction): Promise<TopEvidence[]> {
+    const predictionId = prediction.id;
     const select = {
       likelihoodRatio: true,
       reliability: true,
       deltaLogOdds: true,
-      evidence: { select: { id: true, summary: true, sourceUrl: true, observedAt: true } },
+      evidence: {
+        select: {
+          id: true,
+          summary: true,
+          sourceUrl: true,
+          observedAt: true,
+          auditEntries: { where: { predictionId, kind: 'evidence' }, select: { createdAt: true }, take: 1 },
+        },
+      },
     } as const;
+    const occurredAt = outcomeOf(prediction.status) === null ? null : prediction.outcomeOccurredAt;
     const where = { predictionId, evidence: { retractedAt: null } };
     const [largest, smallest] = await Promise.all([
       this.prisma.evidenceImpact.findMany({ where, select, orderBy: { deltaLogOdds: 'desc' }, take: TOP_EVIDENCE }),
@@ -142,6 +238,7 @@ export class ScorecardService {
         likelihoodRatio: impact.likelihoodRatio,
         reliability: impact.reliability,
         deltaLogOdds: impact.deltaLogOdds,
+        afterTheFact: occurredAt !== null && (impact.evidence.auditEntries[0]?.createdAt.getTime() ?? 0) > occurredAt.getTime(),
       }));
   }
 
@@ -174,29 +271,42 @@ export class ScorecardService {
     }));
   }
 
-  private async scores(prediction: Prediction): Promise<Scores | null> {
-    const outcome = outcomeOf(prediction.status);
-    if (outcome === null || !prediction.resolvedAt) return null;
-    // Only the probability in force at the end of each UTC day matters, so rather than read the whole
-    // history this asks the (predictionId, createdAt) index once per day: O(days * log entries).
-    const dayEnds = await this.prisma.$queryRaw<{ at: Date; probability: number }[]>`
-      SELECT DISTINCT "entry"."at", "entry"."probability", "entry"."sequence"
-        FROM (SELECT "createdAt", "resolvedAt" FROM "Prediction" WHERE "id" = ${prediction.id}::uuid) AS "p"
-       CROSS JOIN LATERAL generate_series(date_trunc('day', "p"."createdAt"), date_trunc('day', "p"."resolvedAt"), interval '1 day') AS "d"("dayStart")
-       CROSS JOIN LATERAL (
-         SELECT "a"."createdAt" AS "at", "a"."probabilityAfter" AS "probability", "a"."sequence"
-           FROM "AuditEntry" AS "a"
-          WHERE "a"."predictionId" = ${prediction.id}::uuid
-            AND "a"."createdAt" < LEAST("d"."dayStart" + interval '1 day', "p"."resolvedAt" + interval '1 millisecond')
-          ORDER BY "a"."createdAt" DESC, "a"."sequence" DESC
-          LIMIT 1
-       ) AS "entry"
-       ORDER BY "entry"."sequence" ASC`;
-    const points = dayEnds.length > 0 ? dayEnds : [{ at: prediction.createdAt, probability: prediction.prior }];
-    return {
-      brier: brierScore(prediction.probability, outcome),
-      logScore: logScore(prediction.probability, outcome),
-      timeAveragedBrier: timeAveragedBrier(points, prediction.createdAt, prediction.resolvedAt, outcome),
-    };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Per analyst over the predictions they forecast before the event: count, mean scores and calibration; best mean Brier first. */
+function leaderboard(tracks: readonly ScoredTrack[]): AnalystStanding[] {
+  const byAnalyst = new Map<string, ScoredTrack[]>();
+  for (const track of tracks) {
+    if (track.track === 'analyst') byAnalyst.set(track.forecaster, [...(byAnalyst.get(track.forecaster) ?? []), track]);
   }
+  return [...byAnalyst.entries()]
+    .map(([forecaster, own]) => ({
+      forecaster,
+      forecasterName: own.at(-1)!.forecasterName,
+      resolvedCount: own.length,
+      meanBrier: mean(own.map((track) => track.brier)),
+      meanLogScore: mean(own.map((track) => track.logScore)),
+      meanTimeAveragedBrier: mean(own.map((track) => track.timeAveragedBrier)),
+      calibration: calibrationTable(own.map((track) => ({ probability: track.probability, outcome: track.outcome }))),
+    }))
+    .sort((a, b) => a.meanBrier - b.meanBrier || a.forecaster.localeCompare(b.forecaster));
+}
+
+function modelVersusTeam(pairs: readonly { model: number | null; team: number | null }[]): ModelVersusTeam {
+  const both = pairs.filter((pair): pair is { model: number; team: number } => pair.model !== null && pair.team !== null);
+  const modelBetter = both.filter((pair) => pair.model < pair.team).length;
+  const teamBetter = both.filter((pair) => pair.team < pair.model).length;
+  return {
+    predictions: both.length,
+    modelMeanBrier: both.length > 0 ? mean(both.map((pair) => pair.model)) : null,
+    teamMeanBrier: both.length > 0 ? mean(both.map((pair) => pair.team)) : null,
+    modelBetter,
+    teamBetter,
+    ties: both.length - modelBetter - teamBetter,
+    modelBeatTeamRate: both.length > 0 ? modelBetter / both.length : null,
+  };
 }

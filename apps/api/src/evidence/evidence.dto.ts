@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -20,6 +19,7 @@ import {
 import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
 import type { EvidenceMove, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
 
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { TimeWindowPageQueryDto } from '../http/page-query.dto.js';
 
 /**
@@ -63,7 +63,7 @@ export class RecordEvidenceDto {
   sourceUrl?: string;
 
   @ApiProperty({ description: 'When the evidence was observed (ISO 8601)' })
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   observedAt!: string;
 
   @ApiPropertyOptional({ description: 'Source reliability r in [0, 1]; dL = r * ln(LR)', default: 1 })

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+
+import { IsUtcTimestamp } from './is-utc-timestamp.decorator.js';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -25,12 +27,12 @@ export class PageQueryDto {
 export class TimeWindowPageQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'observedAt on or after (ISO 8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ description: 'observedAt on or before (ISO 8601)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   to?: string;
 }
 

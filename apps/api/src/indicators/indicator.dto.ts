@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsNumber, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNumber, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
 import type { Indicator, IndicatorReading } from '#db';
 import type { IndicatorLinkView, RecordedReading } from '#signals';
 
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 
 export class IndicatorDto {
   @ApiProperty() id!: string;
@@ -40,7 +41,7 @@ export class RecordReadingDto {
   value!: number;
 
   @ApiProperty({ description: 'When the value was observed (ISO 8601); at most a day ahead' })
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   observedAt!: string;
 
   @ApiPropertyOptional()

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 
 import type { AuditEntry, Prediction, PredictionRevision } from '#db';
-import { describeMove, type Explanation, type WhatIf } from '#predictions';
+import { describeMove, type Explanation, type TeamForecast, type WhatIf } from '#predictions';
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 
 import { PageQueryDto } from '../http/page-query.dto.js';
 
@@ -35,6 +36,13 @@ export class PredictionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) resolutionSourceUrl!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When the deadline job marked it due' }) dueAt!: string | null;
   @ApiProperty({ description: 'Text revision; every earlier one is at /revisions' }) revision!: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: "The team forecast beside the model's: geometric mean of the odds of each analyst's latest forecast; null with none",
+  })
+  teamProbability!: number | null;
+  @ApiProperty({ description: 'How many analysts the team forecast aggregates' }) teamForecasters!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -44,7 +52,7 @@ export class PredictionPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
-export function toPredictionDto(prediction: Prediction): PredictionDto {
+export function toPredictionDto(prediction: Prediction, team: TeamForecast | null = null): PredictionDto {
   return {
     id: prediction.id,
     slug: prediction.slug,
@@ -56,6 +64,8 @@ export function toPredictionDto(prediction: Prediction): PredictionDto {
     logOdds: prediction.logOdds,
     status: prediction.status,
     eventByDeadline: prediction.eventByDeadline,
+    teamProbability: team?.probability ?? null,
+    teamForecasters: team?.forecasters ?? 0,
     deadline: prediction.deadline.toISOString(),
     resolvedAt: prediction.resolvedAt?.toISOString() ?? null,
     outcomeOccurredAt: prediction.outcomeOccurredAt?.toISOString() ?? null,
@@ -84,7 +94,7 @@ export class CreatePredictionDto {
   prior!: number;
 
   @ApiProperty({ description: 'ISO 8601; must be in the future' })
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   deadline!: string;
 
   @ApiPropertyOptional({ description: '"X happens by the deadline": each quiet day lowers the odds', default: false })
@@ -121,9 +131,11 @@ export class ResolveDto {
   @MaxLength(2000)
   sourceUrl?: string;
 
-  @ApiPropertyOptional({ description: 'When the event happened, if not now (ISO 8601)' })
+  @ApiPropertyOptional({
+    description: 'When the event happened, if not now (ISO 8601 with a UTC offset); not before the prediction was created. Every score is taken at this time.',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   occurredAt?: string;
 }
 
@@ -144,7 +156,7 @@ export class WhatIfQueryDto {
 export class ExplainQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'The time to explain (ISO 8601); default now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   at?: string;
 }
 
@@ -165,6 +177,9 @@ export class AuditEntryDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty() prevHash!: string;
   @ApiProperty({ description: 'sha256(prevHash + canonical JSON of the entry)' }) hash!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'The team forecast in force at that time; null before the first analyst forecast' })
+  teamProbability!: number | null;
+  @ApiProperty({ description: 'Recorded after the event the resolution names: kept, not scored' }) afterTheFact!: boolean;
 }
 
 export class AuditPageDto {
@@ -201,10 +216,18 @@ export class WhatIfDto {
   @ApiProperty() slug!: string;
   @ApiProperty({ description: 'The probability as recorded' }) probability!: number;
   @ApiProperty({ description: 'The probability without the excluded evidence' }) whatIfProbability!: number;
+  @ApiProperty({
+    description: 'Recorded after the event the resolution names (whatever its observedAt): it stays in the trail and in the probability, and no score counts it',
+  })
+  afterTheFact!: boolean;
   @ApiProperty() logOdds!: number;
   @ApiProperty() whatIfLogOdds!: number;
   @ApiProperty({ type: [ExcludedEvidenceDto] }) excluded!: ExcludedEvidenceDto[];
 }
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Once resolved, when the event happened: the scores count only moves recorded by then' })
+  occurredAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'How the scores treat the moves listed; null until resolved' })
+  scoring!: string | null;
 
 export class ExplainedMoveDto {
   @ApiProperty() sequence!: number;
@@ -226,6 +249,9 @@ export class ExplanationDto {
   @ApiProperty() prior!: number;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'In force at `at`; null before the prediction existed' }) probability!: number | null;
   @ApiProperty({ type: [ExplainedMoveDto] }) moves!: ExplainedMoveDto[];
+export const AFTER_THE_FACT_RULE =
+  'Scores are taken at the time the event happened: moves marked afterTheFact were recorded after it (evidence by its recording time, whatever its observedAt) and are left out of every score.';
+
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -246,13 +272,22 @@ export function toAuditEntryDto(entry: AuditEntry): AuditEntryDto {
   return { ...entry, detail: entry.detail, createdAt: entry.createdAt.toISOString() };
 }
 
-export function toHistoryPointDto(entry: AuditEntry): HistoryPointDto {
-  return { sequence: entry.sequence, at: entry.createdAt.toISOString(), kind: entry.kind, probability: entry.probabilityAfter, logOdds: entry.logOddsAfter };
+export function toHistoryPointDto(entry: AuditEntry, teamProbability: number | null = null, afterTheFact = false): HistoryPointDto {
+  return {
+    sequence: entry.sequence,
+    at: entry.createdAt.toISOString(),
+    kind: entry.kind,
+    probability: entry.probabilityAfter,
+    logOdds: entry.logOddsAfter,
+    teamProbability,
+    afterTheFact,
+  };
 }
 
 export function toWhatIfDto(whatIf: WhatIf): WhatIfDto {
   return {
     predictionId: whatIf.prediction.id,
+      afterTheFact,
     slug: whatIf.prediction.slug,
     probability: whatIf.prediction.probability,
     whatIfProbability: whatIf.probability,
@@ -269,7 +304,9 @@ export function toExplanationDto(explanation: Explanation): ExplanationDto {
     at: explanation.at.toISOString(),
     prior: explanation.prediction.prior,
     probability: explanation.probability,
-    moves: explanation.moves.items.map(({ entry, evidence }) => ({
+    occurredAt: explanation.occurredAt?.toISOString() ?? null,
+    scoring: explanation.occurredAt ? AFTER_THE_FACT_RULE : null,
+    moves: explanation.moves.items.map(({ entry, evidence, afterTheFact }) => ({
       sequence: entry.sequence,
       at: entry.createdAt.toISOString(),
       kind: entry.kind,

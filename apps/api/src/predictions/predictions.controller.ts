@@ -2,7 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '#auth';
-import { PredictionHistoryService, PredictionsService, ScorecardService, type ConfidenceMove } from '#predictions';
+import {
+  ForecastsService,
+  isAfterTheFact,
+  PredictionHistoryService,
+  PredictionsService,
+  ScorecardService,
+  teamProbabilityAt,
+  type ConfidenceMove,
+} from '#predictions';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdOrSlugParams, PageQueryDto } from '../http/page-query.dto.js';
@@ -44,13 +52,15 @@ export class PredictionsController {
     private readonly predictions: PredictionsService,
     private readonly history: PredictionHistoryService,
     private readonly scorecards: ScorecardService,
+    private readonly forecasts: ForecastsService,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: PredictionPageDto })
   async list(@Query() query: PredictionListQueryDto): Promise<PredictionPageDto> {
     const page = await this.predictions.list(query);
-    return { items: page.items.map(toPredictionDto), nextCursor: page.nextCursor };
+    const teams = await this.forecasts.teamForecasts(page.items.map((prediction) => prediction.id));
+    return { items: page.items.map((prediction) => toPredictionDto(prediction, teams.get(prediction.id))), nextCursor: page.nextCursor };
   }
 
   @Post()
@@ -63,7 +73,8 @@ export class PredictionsController {
   @Get(':idOrSlug')
   @ApiOkResponse({ type: PredictionDto })
   async get(@Param() params: IdOrSlugParams): Promise<PredictionDto> {
-    return toPredictionDto(await this.predictions.get(params.idOrSlug));
+    const prediction = await this.predictions.get(params.idOrSlug);
+    return toPredictionDto(prediction, await this.forecasts.teamForecast(prediction.id));
   }
 
   @Patch(':idOrSlug')
@@ -109,10 +120,14 @@ export class PredictionsController {
   }
 
   @Get(':idOrSlug/history')
-  @ApiOkResponse({ type: HistoryPageDto, description: 'The probability after each move, in audit order' })
+  @ApiOkResponse({ type: HistoryPageDto, description: "The model's probability after each move, in audit order, with the team forecast in force then" })
   async probabilityHistory(@Param() params: IdOrSlugParams, @Query() query: PageQueryDto): Promise<HistoryPageDto> {
-    const { page } = await this.history.entries(params.idOrSlug, query);
-    return { items: page.items.map(toHistoryPointDto), nextCursor: page.nextCursor };
+    const { prediction, page } = await this.history.entries(params.idOrSlug, query);
+    const team = await this.forecasts.teamSeries(prediction.id);
+    return {
+      items: page.items.map((entry) => toHistoryPointDto(entry, teamProbabilityAt(team, entry.createdAt), isAfterTheFact(entry, prediction.outcomeOccurredAt))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Get(':idOrSlug/audit')

@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -20,6 +19,7 @@ import {
 import { MAX_MANUAL_SIGNALS, type AcceptedSignal, type ManualSubmission, type SignalItemView } from '#signals';
 
 import { EvidenceImpactDto, EvidenceMoveDto } from '../evidence/evidence.dto.js';
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
 const STATUSES = ['pending', 'accepted', 'rejected', 'unmatched'] as const;
@@ -57,7 +57,7 @@ export class ManualSignalDto {
 
   @ApiPropertyOptional({ description: 'ISO 8601' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsUtcTimestamp()
   publishedAt?: string;
 }
 

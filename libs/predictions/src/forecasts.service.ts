@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+
+import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, teamTrackPoints, type ProbabilityPoint } from '#core';
+import { PrismaService, type Forecast, type Prediction } from '#db';
+
+import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
+import { PredictionsService } from './predictions.service.js';
+
+export interface ForecastInput {
+  probability: number;
+  note?: string | null;
+}
+
+export interface Forecaster {
+  /** `apikey:<id>`, as the audit trail names whoever acted. */
+  actor: string;
+  name: string;
+}
+
+/** The team forecast: the geometric mean of the odds of each analyst's latest forecast. */
+export interface TeamForecast {
+  probability: number;
+  forecasters: number;
+  /** When the latest of those forecasts was made. */
+  asOf: Date;
+}
+
+export interface AnalystForecasts {
+  forecaster: string;
+  forecasterName: string;
+  latest: Forecast;
+  /** Oldest first. */
+  forecasts: Forecast[];
+}
+
+export interface ForecastHistory {
+  prediction: Prediction;
+  team: TeamForecast | null;
+  analysts: AnalystForecasts[];
+}
+
+const MAX_NOTE = 2000;
+
+/**
+ * The analysts' own forecasts, beside the model's probability. Each forecast is kept;
+ * an analyst's latest one is their current view, and the team forecast aggregates the
+ * latest view of each analyst (geometric mean of odds).
+ */
+@Injectable()
+export class ForecastsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly predictions: PredictionsService,
+  ) {}
+
+  async record(idOrSlug: string, input: ForecastInput, forecaster: Forecaster): Promise<Forecast> {
+    if (typeof input.probability !== 'number' || !isAcceptedProbability(input.probability)) {
+      throw new DomainError('invalid', 'probability-out-of-range', `probability must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'probability');
+    }
+    const note = input.note?.trim() ? input.note : null;
+    if (note !== null && note.length > MAX_NOTE) throw new DomainError('invalid', 'note-too-long', `note may hold at most ${MAX_NOTE} characters`, 'note');
+    return this.prisma.$transaction(async (tx) => {
+      // The row lock orders a forecast against the resolution: none is accepted once it is resolved.
+      const head = await lockPrediction(tx, idOrSlug);
+      if (isResolved(head.status)) {
+        throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is ${head.status.replace('_', ' ')}; it takes no more forecasts`, 'idOrSlug');
+      }
+      return tx.forecast.create({
+        data: { predictionId: head.id, forecaster: forecaster.actor, forecasterName: forecaster.name, probability: input.probability, note, createdAt: new Date() },
+      });
+    }, CONFIDENCE_TRANSACTION_OPTIONS);
+  }
+
+  /** Every forecast of a prediction per analyst, and the team forecast now. */
+  async history(idOrSlug: string): Promise<ForecastHistory> {
+    const prediction = await this.predictions.get(idOrSlug);
+    const forecasts = await this.prisma.forecast.findMany({ where: { predictionId: prediction.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const byAnalyst = new Map<string, Forecast[]>();
+    for (const forecast of forecasts) byAnalyst.set(forecast.forecaster, [...(byAnalyst.get(forecast.forecaster) ?? []), forecast]);
+    const analysts = [...byAnalyst.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([forecaster, own]) => ({ forecaster, forecasterName: own.at(-1)!.forecasterName, latest: own.at(-1)!, forecasts: own }));
+    return { prediction, team: teamOf(analysts.map((analyst) => analyst.latest)), analysts };
+  }
+
+  /** The team forecast now of each prediction (absent when no analyst has forecast it). */
+  async teamForecasts(predictionIds: readonly string[]): Promise<Map<string, TeamForecast>> {
+    if (predictionIds.length === 0) return new Map();
+    const latest = await this.prisma.$queryRaw<Forecast[]>`
+      SELECT DISTINCT ON ("predictionId", "forecaster") "id"::text AS "id", "predictionId"::text AS "predictionId", "forecaster", "forecasterName", "probability", "note", "createdAt"
+        FROM "Forecast" WHERE "predictionId" = ANY(${[...predictionIds]}::uuid[])
+       ORDER BY "predictionId", "forecaster", "createdAt" DESC, "id" DESC`;
+    const byPrediction = new Map<string, Forecast[]>();
+    for (const row of latest) byPrediction.set(row.predictionId, [...(byPrediction.get(row.predictionId) ?? []), row]);
+    const result = new Map<string, TeamForecast>();
+    for (const [predictionId, rows] of byPrediction) result.set(predictionId, teamOf(rows)!);
+    return result;
+  }
+
+  async teamForecast(predictionId: string): Promise<TeamForecast | null> {
+    return (await this.teamForecasts([predictionId])).get(predictionId) ?? null;
+  }
+
+  /** The team forecast over time: one point after each forecast. */
+  async teamSeries(predictionId: string): Promise<ProbabilityPoint[]> {
+    const forecasts = await this.prisma.forecast.findMany({
+      where: { predictionId },
+      select: { forecaster: true, createdAt: true, probability: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return teamTrackPoints(forecasts.map((forecast) => ({ member: forecast.forecaster, at: forecast.createdAt, probability: forecast.probability })));
+  }
+}
+
+function teamOf(latest: readonly Forecast[]): TeamForecast | null {
+  const probability = aggregateForecast(latest.map((forecast) => forecast.probability));
+  if (probability === null) return null;
+  return { probability, forecasters: latest.length, asOf: new Date(Math.max(...latest.map((forecast) => forecast.createdAt.getTime()))) };
+}
+
+/** The team forecast in force at `at`, from a series of team points (oldest first); null before the first forecast. */
+export function teamProbabilityAt(series: readonly ProbabilityPoint[], at: Date): number | null {
+  let probability: number | null = null;
+  for (const point of series) {
+    if (point.at.getTime() > at.getTime()) break;
+    probability = point.probability;
+  }
+  return probability;
+}
