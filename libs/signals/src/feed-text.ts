@@ -89,12 +89,13 @@ const CP1252_BYTE = new Map<number, number>(CP1252_FOR_C1.flatMap((code, index) 
 export function repairText(text: string): string {
   // Plain ASCII (the common case) needs nothing.
   if (!/[^\u0020-\u007e]/.test(text)) return text;
-  let repaired = text.replace(C1_CONTROL, (char) => {
+  // Undoubled first: the second byte of a doubly-encoded character is often a C1 control (U+009D in "â€\u009d").
+  let repaired = DOUBLE_ENCODED.test(text) ? undoubleUtf8(text) : text;
+  repaired = repaired.replace(C1_CONTROL, (char) => {
     const code = CP1252_FOR_C1[char.charCodeAt(0) - 0x80] ?? 0;
     return code ? String.fromCharCode(code) : '';
   });
   repaired = repaired.replace(OTHER_CONTROLS, ' ');
-  if (DOUBLE_ENCODED.test(repaired)) repaired = undoubleUtf8(repaired);
   return repaired;
 }
 

@@ -175,7 +175,7 @@ export function expandDeclaredEntities(text: string): string {
       if (external.has(name)) throw new FeedDocumentError(`The document uses the external entity "${name}", which is refused`);
       const replacement = internal.get(name);
       if (replacement === undefined) return reference;
-      if (depth >= 4) throw new FeedDocumentError(`The entity "${name}" nests too deeply`);
+      if (depth >= 4) throw new FeedDocumentError(`The document's entities nest more than 4 deep ("${name}"), which is refused`);
       const expanded = expand(replacement, depth + 1);
       budget -= expanded.length;
       if (budget < 0) throw new FeedDocumentError(`The document's entities expand beyond ${XML_LIMITS.maxEntityExpansionChars} characters`);

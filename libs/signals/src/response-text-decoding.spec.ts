@@ -23,14 +23,39 @@ describe('decodeResponseText', () => {
     expect(decodeResponseText(utf8, null)).toBe('x');
   });
 
-  it('defaults to UTF-8, survives bad bytes and unknown labels', () => {
+  it('defaults to UTF-8, falls back to Windows-1252 for bytes that are not UTF-8, survives unknown labels and unknown labels', () => {
     expect(decodeResponseText(Buffer.from('日本語', 'utf8'), null)).toBe('日本語');
-    expect(decodeResponseText(Buffer.from([0x61, 0xff, 0x62]), 'text/xml')).toBe('a\ufffdb');
+    expect(decodeResponseText(Buffer.from([0x61, 0xff, 0x62]), 'text/xml')).toBe('a\u00ffb');
     expect(decodeResponseText(Buffer.from('ok'), 'text/xml; charset=no-such-charset')).toBe('ok');
   });
 
   it('reads Shift_JIS when declared', () => {
     const shiftJis = Buffer.from([0x93, 0xfa, 0x96, 0x7b]);
     expect(decodeResponseText(shiftJis, 'text/xml; charset=Shift_JIS')).toBe('日本');
+  });
+
+  it('reads UTF-16 without a byte-order mark, from its first bytes', () => {
+    const text = '<?xml version="1.0" encoding="utf-16"?><rss>\u00e9\u4e2d</rss>';
+    expect(decodeResponseText(Buffer.from(text, 'utf16le'), 'application/xml')).toBe(text);
+    const be = Buffer.from(text, 'utf16le').swap16();
+    expect(decodeResponseText(be, null)).toBe(text);
+  });
+
+  it('lets the HTTP charset win over the XML declaration (RFC 7303), and the declaration over the UTF-8 default', () => {
+    const declaredLatin1 = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?><t>'), Buffer.from('\u00e9', 'utf8'), Buffer.from('</t>')]);
+    // The server says UTF-8 and the bytes are UTF-8: the declaration is overruled.
+    expect(decodeResponseText(declaredLatin1, 'application/rss+xml; charset=utf-8')).toContain('<t>\u00e9</t>');
+    // No charset from the server: the declaration decides, for application/* and text/* alike.
+    expect(decodeResponseText(declaredLatin1, 'application/xml')).toContain('<t>\u00c3\u00a9</t>');
+    expect(decodeResponseText(declaredLatin1, 'text/xml')).toContain('<t>\u00c3\u00a9</t>');
+  });
+
+  it('falls back to the declared encoding when the HTTP charset cannot decode the bytes', () => {
+    const latin1 = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="windows-1252"?><t>'), Buffer.from([0x93, 0x63, 0x61, 0x66, 0xe9, 0x94]), Buffer.from('</t>')]);
+    expect(decodeResponseText(latin1, 'text/xml; charset=utf-8')).toContain('<t>\u201ccaf\u00e9\u201d</t>');
+  });
+
+  it('ignores a UTF-16 declaration in a document that is not UTF-16', () => {
+    expect(decodeResponseText(Buffer.from('<?xml version="1.0" encoding="utf-16"?><t>caf\u00e9</t>', 'utf8'), null)).toContain('caf\u00e9');
   });
 });

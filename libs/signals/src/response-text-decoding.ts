@@ -1,16 +1,45 @@
 import { TextDecoder } from 'node:util';
 
 /**
- * Turns a fetched body into text the way a browser would: a byte-order mark
- * wins, then the charset of Content-Type, then an XML declaration's encoding,
- * else UTF-8. Decoding never throws: undecodable bytes become U+FFFD, so one
- * bad byte costs a character, not the feed.
+ * Turns a fetched body into text the way reference feed readers do (RFC 7303
+ * and the XML specification's appendix F): a byte-order mark wins, then the
+ * charset of Content-Type, then the encoding in the XML declaration, else
+ * UTF-8; UTF-16 without a BOM is recognised from its first bytes (`<?` in
+ * two-byte units). When the chosen encoding cannot decode the bytes (a feed
+ * served as UTF-8 that is really Windows-1252, say), the next candidate is
+ * tried: the XML declaration's, UTF-8, then Windows-1252, which decodes
+ * anything. Decoding never throws.
  */
 export function decodeResponseText(body: Uint8Array, contentType: string | null): string {
-  const label = bomEncoding(body) ?? charsetOf(contentType) ?? xmlDeclarationEncoding(body) ?? 'utf-8';
+  const bom = bomEncoding(body);
+  if (bom) return decoderFor(bom).decode(body);
+  const sniffed = sniffedUtf16(body);
+  const declared = xmlDeclarationEncoding(body, sniffed);
+  const candidates = [charsetOf(contentType), declared, 'utf-8'].filter((label): label is string => label !== null);
+  for (const label of candidates) {
+    const text = tryDecode(body, sniffed ?? label);
+    if (text !== null) return text;
+  }
+  return decodeWindows1252(body);
+}
+
+/** The text, or null when the bytes are not valid in that encoding. A one-byte Windows-1252 family label always succeeds. */
+function tryDecode(body: Uint8Array, label: string): string | null {
   const decoder = decoderFor(label);
   // Latin-1, ASCII and their aliases all mean Windows-1252 (WHATWG Encoding); decoded by hand, see below.
-  return decoder.encoding === 'windows-1252' ? decodeWindows1252(body) : decoder.decode(body);
+  if (decoder.encoding === 'windows-1252') return decodeWindows1252(body);
+  try {
+    return new TextDecoder(decoder.encoding, { fatal: true }).decode(body);
+  } catch {
+    return null;
+  }
+}
+
+/** UTF-16 without a BOM, recognised from `<` followed by a NUL byte (or the reverse), as XML appendix F describes. */
+function sniffedUtf16(body: Uint8Array): string | null {
+  if (body[0] === 0x3c && body[1] === 0x00 && body[2] !== 0x00) return 'utf-16le';
+  if (body[0] === 0x00 && body[1] === 0x3c && body[3] !== 0x00) return 'utf-16be';
+  return null;
 }
 
 /** 0x80..0x9F of Windows-1252; the bytes it leaves undefined map to the C1 control of the same number, as WHATWG says. */
@@ -55,9 +84,12 @@ export function charsetOf(contentType: string | null): string | null {
   return match?.[1]?.toLowerCase() ?? null;
 }
 
-/** `<?xml version="1.0" encoding="windows-1252"?>`: read as ASCII, which every encoding it could name agrees on. */
-function xmlDeclarationEncoding(body: Uint8Array): string | null {
-  const head = Buffer.from(body.subarray(0, 512)).toString('latin1');
+/** `<?xml version="1.0" encoding="windows-1252"?>`: read as ASCII (or as UTF-16 when sniffed so); a UTF-16 claim in a document that is not UTF-16 is ignored. */
+function xmlDeclarationEncoding(body: Uint8Array, sniffed: string | null): string | null {
+  const bytes = body.subarray(0, sniffed ? 1024 : 512);
+  const head = sniffed ? new TextDecoder(sniffed).decode(bytes) : Buffer.from(bytes).toString('latin1');
   const match = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
-  return match?.[1]?.toLowerCase() ?? null;
+  const label = match?.[1]?.toLowerCase() ?? null;
+  if (label?.startsWith('utf-16') && !sniffed) return null;
+  return label;
 }
