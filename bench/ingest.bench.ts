@@ -56,8 +56,8 @@ export async function run(): Promise<void> {
     const prisma = worker.get(PrismaService);
     const ingestion = worker.get(SourceIngestionService);
     const rules = worker.get(RulesService);
-    for (const [index, terms] of [['huawei ascend'], ['deepseek', 'hiring'], ['chip subsidies']].entries()) {
-      await rules.addIfMissing({ name: `bench rule ${index}`, allTerms: terms, anyTerms: [], noneTerms: [], impacts: [] });
+    for (const [index, query] of ['"huawei ascend"', 'deepseek hiring', '"chip subsidies"'].entries()) {
+      await rules.addOrImproveSeeded({ name: `bench rule ${index}`, query, impacts: [] });
     }
     (globalThis as { gc?: () => void }).gc?.();
     out(`worker booted: RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB, heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB, external ${(process.memoryUsage().external / 1048576).toFixed(0)} MB`);

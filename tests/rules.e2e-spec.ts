@@ -20,9 +20,7 @@ describe('rules', () => {
 
   const exportControls = {
     name: 'Export controls',
-    allTerms: ['export controls'],
-    anyTerms: [],
-    noneTerms: ['rumour'],
+    query: '"export controls" -rumour',
     indicator: 'huawei-ascend-adoption',
     impacts: [{ prediction: 'us-china-ai-bifurcation', direction: 'supports', strength: 'moderate' }],
   };
@@ -36,9 +34,7 @@ describe('rules', () => {
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({
         name: 'Export controls',
-        allTerms: ['export controls'],
-        anyTerms: [],
-        noneTerms: ['rumour'],
+        query: '"export controls" -rumour',
         sourceIds: [],
         indicator: { slug: 'huawei-ascend-adoption', id: expect.any(String) },
         impacts: [{ prediction: bifurcation.id, direction: 'supports', strength: 'moderate' }],
@@ -63,7 +59,7 @@ describe('rules', () => {
     it('updates only what is sent, and can remove the indicator', async () => {
       const renamed = await t.http.patch(`/v1/rules/${ruleId}`).set(auth(analyst)).send({ name: 'Export controls (US)', indicator: null });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ name: 'Export controls (US)', indicator: null, allTerms: ['export controls'], noneTerms: ['rumour'] });
+      expect(renamed.body).toMatchObject({ name: 'Export controls (US)', indicator: null, query: '"export controls" -rumour' });
       expect(renamed.body.impacts).toHaveLength(1);
       const back = await t.http.patch(`/v1/rules/${ruleId}`).set(auth(analyst)).send({ name: 'Export controls', indicator: 'huawei-ascend-adoption' });
       expect(back.body.indicator.slug).toBe('huawei-ascend-adoption');
@@ -85,9 +81,11 @@ describe('rules', () => {
     it.each([
       [{ ...exportControls, name: 'x1', impacts: [{ prediction: 'us-china-ai-bifurcation', direction: 'supports', strength: 'huge' }] }, 'impacts[0].strength'],
       [{ ...exportControls, name: 'x2', impacts: [{ prediction: 'us-china-ai-bifurcation', direction: 'upwards', strength: 'weak' }] }, 'impacts[0].direction'],
-      [{ ...exportControls, name: 'x3', allTerms: 'export' }, 'allTerms'],
-      [{ ...exportControls, name: 'x4', anyTerms: ['  '] }, 'anyTerms'],
-      [{ ...exportControls, name: 'x5', allTerms: [], anyTerms: [] }, 'anyTerms'],
+      [{ ...exportControls, name: 'x3', query: 42 }, 'query'],
+      [{ ...exportControls, name: 'x4', query: '(export OR' }, 'query'],
+      [{ ...exportControls, name: 'x5', query: '-rumour' }, 'query'],
+      [{ ...exportControls, name: 'x5b', query: 'the of' }, 'query'],
+      [{ ...exportControls, name: 'x5c', query: undefined }, 'query'],
       [{ ...exportControls, name: 'x6', autoAccept: true, impacts: [] }, 'autoAccept'],
       [{ ...exportControls, name: 'x7', sourceIds: ['not-a-uuid'] }, 'sourceIds'],
       [{ ...exportControls, name: '' }, 'name'],
@@ -125,10 +123,17 @@ describe('rules', () => {
       expect((await t.http.get('/v1/rules/not-a-uuid').set(auth(analyst))).status).toBe(400);
     });
 
-    it('checks an update as a whole: removing the last term is refused', async () => {
-      const response = await t.http.patch(`/v1/rules/${ruleId}`).set(auth(analyst)).send({ allTerms: [] });
+    it('names the field and the position of a query that does not parse', async () => {
+      const response = await t.http.patch(`/v1/rules/${ruleId}`).set(auth(analyst)).send({ query: 'export (controls OR curbs' });
       expect(response.status).toBe(400);
-      expect(response.body.errors[0].field).toBe('anyTerms');
+      expect(response.body.errors).toEqual([{ field: 'query', message: 'query: unclosed ( at position 8' }]);
+    });
+
+    it('still takes the deprecated term lists, turning them into a query', async () => {
+      const response = await createRule({ name: 'Legacy terms', allTerms: ['entity list'], anyTerms: ['deepseek', 'high-flyer'], noneTerms: ['rumour'] });
+      expect(response.status).toBe(201);
+      expect(response.body.query).toBe('"entity list" ("deepseek" OR "high-flyer") -"rumour"');
+      await t.http.delete(`/v1/rules/${response.body.id}`).set(auth(analyst));
     });
 
     it('is for analysts only', async () => {
@@ -138,7 +143,7 @@ describe('rules', () => {
   });
 
   describe('matching', () => {
-    it('routes case-insensitive whole-word, all/any/none matches, and stores the match snapshot', async () => {
+    it('routes case-insensitive word matches with exclusions, and stores the match snapshot', async () => {
       const response = await submit([
         { title: 'New EXPORT CONTROLS announced', summary: 'The Commerce department acted.' },
         { title: 'Export controls rumour denied' },
@@ -178,7 +183,7 @@ describe('rules', () => {
       const source = await t.prisma.source.create({ data: { name: 'Wire', kind: 'feed', url: 'http://127.0.0.1:1/feed.xml' } });
       const created = await createRule({
         name: 'Wire only',
-        anyTerms: ['lithography'],
+        query: 'lithography',
         sourceIds: [source.id],
         impacts: [{ prediction: 'china-alt-compute-acceleration', direction: 'supports', strength: 'weak' }],
       });
@@ -202,6 +207,37 @@ describe('rules', () => {
       expect(routed.status).toBe('pending');
       expect(routed.matches).toEqual([expect.objectContaining({ ruleName: 'Wire only', indicator: null })]);
       expect((await item(fetched[1]!.id)).status).toBe('unmatched');
+    });
+
+    it('stems word forms, announces each newly pending item once, previews and reruns', async () => {
+      const rule = await createRule({ name: 'Subsidies', query: 'subsid* (chip* OR semiconductor*) -intel', impacts: [] });
+      expect(rule.status).toBe(201);
+      const response = await submit([
+        { title: 'Hangzhou subsidizes domestic chips' },
+        { title: 'US subsidises Intel chip plant' },
+        { title: 'Guangdong semiconductor subsidies grow' },
+      ]);
+      expect(response.body.matched).toBe(2);
+      const events = await t.prisma.outboxEvent.findMany({ where: { type: 'signal.pending_review' } });
+      const announced = events.filter((event) => response.body.createdIds.includes((event.payload as { signalItemId: string }).signalItemId));
+      expect(announced).toHaveLength(2);
+      // Routing the same items again announces nothing new.
+      await t.app.get(SignalRoutingService).route(await t.prisma.signalItem.findMany({ where: { id: { in: response.body.createdIds } } }));
+      expect(await t.prisma.outboxEvent.count({ where: { type: 'signal.pending_review' } })).toBe(events.length);
+
+      const preview = await t.http.post('/v1/rules/preview').set(auth(analyst)).send({ query: 'subsid* intel' });
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({ count: 1, accepted: 0, rejected: 0, precision: null });
+      expect(preview.body.items[0].highlight).toContain('<mark>Intel</mark>');
+      const bad = await t.http.post('/v1/rules/preview').set(auth(analyst)).send({ query: 'subsid* OR' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0]).toEqual({ field: 'query', message: 'query: OR needs something after it at position 11' });
+
+      const intel = await createRule({ name: 'Intel', query: 'intel subsid*', impacts: [] });
+      const rerun = await t.http.post(`/v1/rules/${intel.body.id}/rerun`).set(auth(analyst)).send({ since: '2000-01-01T00:00:00Z' });
+      expect(rerun.status).toBe(200);
+      expect(rerun.body.matched).toBeGreaterThanOrEqual(1);
+      expect((await item(response.body.createdIds[1])).status).toBe('pending');
     });
   });
 });

@@ -11,6 +11,7 @@ function expectedDataType(field: SchemaField, enums: PrismaSchemaSummary['enums'
   if (field.list) return { dataType: 'ARRAY', udt: `_${expectedDataType({ ...field, list: false }, enums).udt}` };
   if (enums.has(field.type)) return { dataType: 'USER-DEFINED', udt: field.type };
   if (field.nativeType === 'Uuid') return { dataType: 'uuid', udt: 'uuid' };
+  if (field.type === 'Unsupported') return { dataType: field.nativeType!, udt: field.nativeType! };
   switch (field.type) {
     case 'String':
       return { dataType: 'text', udt: 'text' };

@@ -125,8 +125,8 @@ describe('crash safety: a worker killed mid-fetch', () => {
   it('items stored by a worker killed before it routed them are routed once by the next fetch', async () => {
     await scene.start(serve(FEED, { 'content-type': 'application/rss+xml' }));
     await scene.client.query(
-      `INSERT INTO "Rule" (id, name, "allTerms", "anyTerms", "noneTerms", "sourceIds", "updatedAt")
-       VALUES ('01a22405-0000-7000-8000-0000000000aa', 'ascend', '{}', '{ascend}', '{}', '{}', now())`,
+      `INSERT INTO "Rule" (id, name, "query", "sourceIds", "updatedAt")
+       VALUES ('01a22405-0000-7000-8000-0000000000aa', 'ascend', 'ascend', '{}', now())`,
     );
     // Routing starts by reading the rules: a lock on the Rule table holds the worker between storing the items and routing them.
     const locker = new pg.Client({ connectionString: scene.database.url });

@@ -52,9 +52,10 @@ export async function readPrismaSchema(path: string): Promise<PrismaSchemaSummar
         if (blockAttribute[1] === 'index' && columns) indexes.push(columns);
         continue;
       }
-      const field = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
+      const field = /^(\w+)\s+(\w+)(?:\("([^"]*)"\))?(\[\])?(\?)?\s*(.*)$/.exec(line);
       if (!field) continue;
-      const [, fieldName, type, list, optional, attributes] = field;
+      // `Unsupported("tsvector")` keeps the database type as the native type.
+      const [, fieldName, type, unsupported, list, optional, attributes] = field;
       if (modelNames.has(type!)) continue;
       const mapped = /@map\("([^"]+)"\)/.exec(attributes!);
       const native = /@db\.(\w+)/.exec(attributes!);
@@ -64,7 +65,7 @@ export async function readPrismaSchema(path: string): Promise<PrismaSchemaSummar
         type: type!,
         optional: optional === '?',
         list: list === '[]',
-        nativeType: native ? native[1]! : null,
+        nativeType: unsupported ?? (native ? native[1]! : null),
       });
       if (/@unique\b/.test(attributes!)) uniques.push([fieldName!]);
       if (/@id\b/.test(attributes!)) uniques.push([fieldName!]);

@@ -3,7 +3,7 @@ export * from './likelihood-ratio.js';
 export * from './confidence.js';
 export * from './scores.js';
 export * from './audit-hash.js';
-export * from './rule-matching.js';
+export * from './rule-query.js';
 export * from './domain-error.js';
 export * from './network-address.js';
 export * from './json-pointer.js';

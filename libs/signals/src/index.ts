@@ -8,6 +8,7 @@ export {
   type ThresholdCrossingRecord,
 } from './indicator-readings.service.js';
 export { SignalRoutingService, AUTO_ACCEPT_ACTOR, UNROUTED_GRACE_MS, type RoutingOutcome } from './signal-routing.service.js';
+export { SignalSearchService, type RulePreview, type SignalSearchHit } from './signal-search.service.js';
 export { SignalItemsRepository, type StoredSignalItem, type NewSignalItem } from './signal-items.repository.js';
 export { SignalInboxService, type AcceptedSignal, type SignalAcceptance, type SignalItemView } from './signal-inbox.service.js';
 export { ManualSignalsService, MAX_MANUAL_SIGNALS, type ManualSignal, type ManualSubmission } from './manual-signals.service.js';

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { compileRuleQuery, DomainError, NotFoundError, RuleQuerySyntaxError } from '#core';
 import { pageQuery, Prisma, PrismaService, toPage, type Page, type PageRequest, type Rule } from '#db';
 import { PredictionsService } from '#predictions';
 
@@ -10,9 +10,7 @@ import { parseRuleImpacts, type RoutableRule, type RuleImpact } from './signal-m
 /** What the seed adds: ids already resolved. */
 export interface NewRule {
   name: string;
-  allTerms: string[];
-  anyTerms: string[];
-  noneTerms: string[];
+  query: string;
   indicatorId?: string | null;
   impacts: Prisma.InputJsonArray;
   autoAccept?: boolean;
@@ -21,9 +19,7 @@ export interface NewRule {
 /** A rule as an analyst writes it: indicator and predictions by id or slug. */
 export interface RuleInput {
   name: string;
-  allTerms: string[];
-  anyTerms: string[];
-  noneTerms: string[];
+  query: string;
   sourceIds: string[];
   indicator: string | null;
   impacts: { prediction: string; direction: RuleImpact['direction']; strength: RuleImpact['strength'] }[];
@@ -42,15 +38,27 @@ const RULE_INCLUDE = { indicator: { select: { id: true, slug: true } } } as cons
 
 @Injectable()
 export class RulesService {
+  private readonly logger = new Logger(RulesService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly indicators: IndicatorsService,
     private readonly predictions: PredictionsService,
   ) {}
 
-  /** Adds a rule unless one with its name exists; an analyst's edits to it are never overwritten. */
-  async addIfMissing(rule: NewRule): Promise<void> {
-    await this.prisma.rule.createMany({ data: [rule], skipDuplicates: true });
+  /**
+   * Adds a seed rule unless one with its name exists; a rule the seed wrote
+   * and no analyst changed since (`editedAt` null) takes the seed's newer
+   * query, indicator and impacts. An analyst's edits are never overwritten.
+   */
+  async addOrImproveSeeded(rule: NewRule): Promise<'added' | 'improved' | 'kept'> {
+    const { count } = await this.prisma.rule.createMany({ data: [rule], skipDuplicates: true });
+    if (count > 0) return 'added';
+    const improved = await this.prisma.rule.updateMany({
+      where: { name: rule.name, editedAt: null, NOT: { query: rule.query } },
+      data: { query: rule.query, indicatorId: rule.indicatorId ?? null, impacts: rule.impacts },
+    });
+    return improved.count > 0 ? 'improved' : 'kept';
   }
 
   async list(request: PageRequest & { enabled?: boolean }): Promise<Page<RuleView>> {
@@ -82,9 +90,7 @@ export class RulesService {
     const current = await this.get(id);
     const merged: RuleInput = {
       name: changes.name ?? current.name,
-      allTerms: changes.allTerms ?? current.allTerms,
-      anyTerms: changes.anyTerms ?? current.anyTerms,
-      noneTerms: changes.noneTerms ?? current.noneTerms,
+      query: changes.query ?? current.query,
       sourceIds: changes.sourceIds ?? current.sourceIds,
       indicator: changes.indicator === undefined ? (current.indicator?.id ?? null) : changes.indicator,
       impacts: changes.impacts ?? current.impacts,
@@ -94,7 +100,7 @@ export class RulesService {
     const data = await this.resolve(merged);
     return this.uniqueName(merged.name, async () => {
       try {
-        return toRuleView(await this.prisma.rule.update({ where: { id }, data, include: RULE_INCLUDE }));
+        return toRuleView(await this.prisma.rule.update({ where: { id }, data: { ...data, editedAt: new Date() }, include: RULE_INCLUDE }));
       } catch (error) {
         // Deleted between the read above and this write.
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw new NotFoundError('Rule', id, 'id');
@@ -108,39 +114,61 @@ export class RulesService {
     if (count === 0) throw new NotFoundError('Rule', id, 'id');
   }
 
-  /** The enabled rules in creation order, with what routing needs to snapshot into an item's matches. */
+  /** The enabled rules in creation order, compiled, with what routing needs to snapshot into an item's matches. */
   async enabledRules(): Promise<RoutableRule[]> {
     const rules = await this.prisma.rule.findMany({ where: { enabled: true }, include: RULE_INCLUDE, orderBy: { id: 'asc' } });
-    return rules.map((rule) => {
+    const routable: RoutableRule[] = [];
+    for (const rule of rules) {
       const view = toRuleView(rule);
-      return {
+      let tsQuery: string;
+      try {
+        tsQuery = compileRuleQuery(view.query);
+      } catch (error) {
+        // Only a rule written to the table by hand can hold a bad query; it routes nothing rather than stopping routing.
+        if (!(error instanceof RuleQuerySyntaxError)) throw error;
+        this.logger.warn({ ruleId: view.id, reason: error.message }, 'Rule query does not parse; the rule is skipped');
+        continue;
+      }
+      routable.push({
         id: view.id,
         name: view.name,
-        allTerms: view.allTerms,
-        anyTerms: view.anyTerms,
-        noneTerms: view.noneTerms,
+        query: view.query,
+        tsQuery,
         sourceIds: view.sourceIds,
         autoAccept: view.autoAccept,
         indicator: view.indicator,
         impacts: view.impacts,
-      };
-    });
+      });
+    }
+    return routable;
+  }
+
+  /**
+   * Parses a query written in the `field` of a request and compiles it for
+   * to_tsquery; a query that does not parse, or whose words are all stop
+   * words ("the", "of"...), is refused naming the field and the position.
+   */
+  async compile(query: string, field = 'query'): Promise<string> {
+    let tsQuery: string;
+    try {
+      tsQuery = compileRuleQuery(query);
+    } catch (error) {
+      if (error instanceof RuleQuerySyntaxError) {
+        throw new DomainError('invalid', 'invalid-query', `${field}: ${error.reason} at position ${error.position}`, field);
+      }
+      throw error;
+    }
+    const [{ tree }] = await this.prisma.$queryRaw<[{ tree: string }]>`SELECT querytree(to_tsquery('english', ${tsQuery})) AS tree`;
+    if (tree === '' || tree === 'T') {
+      throw new DomainError('invalid', 'query-without-words', `${field}: the query has no words to search for besides stop words or exclusions`, field);
+    }
+    return tsQuery;
   }
 
   /** Checks the rule makes sense and turns slugs into ids; each problem names the field the client sent. */
   private async resolve(input: RuleInput): Promise<Prisma.RuleUncheckedCreateInput> {
-    const terms = (list: string[]): string[] => list.map((term) => term.trim());
-    const allTerms = terms(input.allTerms);
-    const anyTerms = terms(input.anyTerms);
-    const noneTerms = terms(input.noneTerms);
-    for (const [field, list] of Object.entries({ allTerms, anyTerms, noneTerms })) {
-      const blank = list.findIndex((term) => term.length === 0);
-      if (blank >= 0) throw new DomainError('invalid', 'blank-term', `${field}[${blank}] is blank`, `${field}[${blank}]`);
-    }
-    // matchesRule matches nothing without an all or any term; refuse such a rule rather than store a dead one.
-    if (allTerms.length === 0 && anyTerms.length === 0) {
-      throw new DomainError('invalid', 'rule-without-terms', 'A rule needs at least one term in allTerms or anyTerms', 'anyTerms');
-    }
+    const query = input.query.trim();
+    await this.compile(query);
 
     const indicatorId = input.indicator === null ? null : (await this.indicators.get(input.indicator, 'indicator')).id;
 
@@ -166,9 +194,7 @@ export class RulesService {
 
     return {
       name: input.name.trim(),
-      allTerms,
-      anyTerms,
-      noneTerms,
+      query,
       sourceIds,
       indicatorId,
       impacts: impacts as unknown as Prisma.InputJsonArray,

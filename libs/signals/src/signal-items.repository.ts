@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { PrismaService, type SignalItem, type SignalStatus } from '#db';
+import { OutboxWriter } from '#events';
 
 import type { SignalMatch } from './signal-matches.js';
 import { uuidV7 } from './uuid-v7.js';
@@ -29,6 +30,19 @@ export interface RoutingDecision {
   autoAccept: boolean;
 }
 
+/** A rule as the matching statement needs it. */
+export interface MatchableRule {
+  id: string;
+  /** `to_tsquery('english', ...)` text. */
+  tsQuery: string;
+}
+
+/** One item a rule matched. */
+export interface RuleHit {
+  itemId: string;
+  ruleId: string;
+}
+
 /** Rows per statement: keeps each statement's array parameters well inside Postgres limits. */
 const CHUNK = 2_000;
 
@@ -40,7 +54,10 @@ const CHUNK = 2_000;
  */
 @Injectable()
 export class SignalItemsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   /**
    * Inserts the items not stored before, in one statement per chunk: ON
@@ -92,30 +109,82 @@ export class SignalItemsRepository {
     });
   }
 
+  /** Stored items no rule matched, never reviewed, created since a time, in id order after `after`. */
+  async unmatchedSince(filter: { since: Date; after?: string; limit: number }): Promise<StoredSignalItem[]> {
+    return this.prisma.signalItem.findMany({
+      where: { status: 'unmatched', reviewedAt: null, routedAt: { not: null }, createdAt: { gte: filter.since }, ...(filter.after ? { id: { gt: filter.after } } : {}) },
+      select: { id: true, sourceId: true, dedupeKey: true, title: true, summary: true, url: true, publishedAt: true },
+      orderBy: { id: 'asc' },
+      take: filter.limit,
+    });
+  }
+
   /**
-   * Records what routing decided, one statement per chunk. An item someone
+   * Every (item, rule) pair where the rule's query matches the item, in one
+   * statement per chunk of items: each query is parsed once (a materialised
+   * CTE), each item's stored tsvector is tested against all of them.
+   */
+  async matchRules(itemIds: readonly string[], rules: readonly MatchableRule[]): Promise<RuleHit[]> {
+    if (itemIds.length === 0 || rules.length === 0) return [];
+    const hits: RuleHit[] = [];
+    for (let start = 0; start < itemIds.length; start += CHUNK) {
+      const chunk = itemIds.slice(start, start + CHUNK);
+      hits.push(
+        ...(await this.prisma.$queryRaw<RuleHit[]>`
+          WITH rule AS MATERIALIZED (
+            SELECT r.id, to_tsquery('english', r.q) AS q FROM unnest(${rules.map((rule) => rule.id)}::uuid[], ${rules.map((rule) => rule.tsQuery)}::text[]) AS r(id, q)
+          )
+          SELECT item."id" AS "itemId", rule.id AS "ruleId"
+          FROM "SignalItem" AS item JOIN rule ON item."searchVector" @@ rule.q
+          WHERE item."id" = ANY(${chunk}::uuid[])`),
+      );
+    }
+    return hits;
+  }
+
+  /**
+   * Records what routing decided, one transaction per chunk. An item someone
    * has reviewed keeps its status (routing the same item twice is harmless);
    * the answer lists the items still open for review, the only ones a rule may
-   * auto-accept.
+   * auto-accept. An item this call makes pending (and no rule auto-accepts)
+   * announces itself with `signal.pending_review`, in the same transaction:
+   * once per item, since routing it again finds it pending already.
    */
   async applyRouting(decisions: readonly RoutingDecision[]): Promise<Set<string>> {
     const open = new Set<string>();
     for (let start = 0; start < decisions.length; start += CHUNK) {
       const chunk = decisions.slice(start, start + CHUNK);
-      const rows = await this.prisma.$queryRaw<{ id: string; reviewedAt: Date | null }[]>`
-        UPDATE "SignalItem" AS item
-        SET "status" = CASE WHEN item."reviewedAt" IS NULL THEN routed.status::"SignalStatus" ELSE item."status" END,
-            "matches" = CASE WHEN item."reviewedAt" IS NULL THEN routed.matches::jsonb ELSE item."matches" END,
-            "routedAt" = CASE WHEN item."reviewedAt" IS NULL AND routed."autoAccept" THEN NULL ELSE now() END
-        FROM unnest(
-          ${chunk.map((decision) => decision.id)}::uuid[],
-          ${chunk.map((decision) => decision.status)}::text[],
-          ${chunk.map((decision) => JSON.stringify(decision.matches))}::text[],
-          ${chunk.map((decision) => decision.autoAccept)}::boolean[]
-        ) AS routed(id, status, matches, "autoAccept")
-        WHERE item."id" = routed.id
-        RETURNING item."id", item."reviewedAt"`;
-      for (const row of rows) if (row.reviewedAt === null) open.add(row.id);
+      const byId = new Map(chunk.map((decision) => [decision.id, decision] as const));
+      await this.prisma.$transaction(
+        async (tx) => {
+          const rows = await tx.$queryRaw<
+            { id: string; reviewedAt: Date | null; previousStatus: SignalStatus; status: SignalStatus; title: string; url: string | null; sourceId: string | null }[]
+          >`
+            UPDATE "SignalItem" AS item
+            SET "status" = CASE WHEN item."reviewedAt" IS NULL THEN routed.status::"SignalStatus" ELSE item."status" END,
+                "matches" = CASE WHEN item."reviewedAt" IS NULL THEN routed.matches::jsonb ELSE item."matches" END,
+                "routedAt" = CASE WHEN item."reviewedAt" IS NULL AND routed."autoAccept" THEN NULL ELSE now() END
+            FROM unnest(
+              ${chunk.map((decision) => decision.id)}::uuid[],
+              ${chunk.map((decision) => decision.status)}::text[],
+              ${chunk.map((decision) => JSON.stringify(decision.matches))}::text[],
+              ${chunk.map((decision) => decision.autoAccept)}::boolean[]
+            ) AS routed(id, status, matches, "autoAccept"), "SignalItem" AS before
+            WHERE item."id" = routed.id AND before."id" = item."id"
+            RETURNING item."id", item."reviewedAt", before."status" AS "previousStatus", item."status", item."title", item."url", item."sourceId"`;
+          for (const row of rows) if (row.reviewedAt === null) open.add(row.id);
+          const newlyPending = rows.filter((row) => row.status === 'pending' && row.previousStatus !== 'pending' && !byId.get(row.id)!.autoAccept);
+          await this.outbox.write(
+            tx,
+            newlyPending.map((row) => ({
+              type: 'signal.pending_review' as const,
+              predictionId: null,
+              payload: { signalItemId: row.id, title: row.title, url: row.url, sourceId: row.sourceId, rules: byId.get(row.id)!.matches.map((match) => match.ruleName) },
+            })),
+          );
+        },
+        { maxWait: 20_000, timeout: 60_000 },
+      );
     }
     return open;
   }

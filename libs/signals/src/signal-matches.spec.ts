@@ -1,36 +1,11 @@
-import { impactsToApply, parseRuleImpacts, parseSignalMatches, rulesMatching, type RoutableRule, type SignalMatch } from './signal-matches.js';
+import { impactsToApply, parseRuleImpacts, parseSignalMatches, ruleCoversSource, type SignalMatch } from './signal-matches.js';
 
-const rule = (overrides: Partial<RoutableRule>): RoutableRule => ({
-  id: 'r1',
-  name: 'rule',
-  allTerms: [],
-  anyTerms: ['ascend'],
-  noneTerms: [],
-  sourceIds: [],
-  autoAccept: false,
-  indicator: null,
-  impacts: [],
-  ...overrides,
-});
-
-describe('rulesMatching', () => {
-  const item = { sourceId: 'source-a', title: 'Huawei Ascend 910C adopted by a cloud', summary: null };
-
-  it('keeps the rules whose terms match, in the given order', () => {
-    const rules = [rule({ id: 'a' }), rule({ id: 'b', anyTerms: ['nvidia'] }), rule({ id: 'c', allTerms: ['huawei', 'cloud'] })];
-    expect(rulesMatching(rules, item).map((r) => r.id)).toEqual(['a', 'c']);
-  });
-
+describe('ruleCoversSource', () => {
   it('limits a rule to its sources; a manual item (no source) only meets unrestricted rules', () => {
-    const restricted = rule({ sourceIds: ['source-b'] });
-    expect(rulesMatching([restricted], item)).toEqual([]);
-    expect(rulesMatching([rule({ sourceIds: ['source-a'] })], item)).toHaveLength(1);
-    expect(rulesMatching([rule({ sourceIds: ['source-a'] })], { ...item, sourceId: null })).toEqual([]);
-    expect(rulesMatching([rule({})], { ...item, sourceId: null })).toHaveLength(1);
-  });
-
-  it('honours none terms', () => {
-    expect(rulesMatching([rule({ noneTerms: ['cloud'] })], item)).toEqual([]);
+    expect(ruleCoversSource({ sourceIds: ['source-b'] }, 'source-a')).toBe(false);
+    expect(ruleCoversSource({ sourceIds: ['source-a'] }, 'source-a')).toBe(true);
+    expect(ruleCoversSource({ sourceIds: ['source-a'] }, null)).toBe(false);
+    expect(ruleCoversSource({ sourceIds: [] }, null)).toBe(true);
   });
 });
 

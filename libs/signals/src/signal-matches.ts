@@ -1,4 +1,4 @@
-import { compileRule, type EvidenceDirection, type EvidenceStrength, type RuleMatcher } from '#core';
+import type { EvidenceDirection, EvidenceStrength } from '#core';
 
 const DIRECTIONS: readonly string[] = ['supports', 'contradicts'] satisfies EvidenceDirection[];
 const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'] satisfies EvidenceStrength[];
@@ -27,20 +27,14 @@ export interface SignalMatch {
 export interface RoutableRule {
   id: string;
   name: string;
-  allTerms: string[];
-  anyTerms: string[];
-  noneTerms: string[];
+  query: string;
+  /** The query compiled for `to_tsquery('english', ...)`. */
+  tsQuery: string;
   /** Empty means every source; manual submissions (no source) match only such rules. */
   sourceIds: string[];
   autoAccept: boolean;
   indicator: { id: string; slug: string } | null;
   impacts: RuleImpact[];
-}
-
-export interface RoutableItem {
-  sourceId: string | null;
-  title: string;
-  summary: string | null;
 }
 
 export function isRuleImpact(value: unknown): value is RuleImpact {
@@ -77,24 +71,9 @@ export function parseSignalMatches(json: unknown): SignalMatch[] {
     }));
 }
 
-/** Each rule's patterns are compiled once, however many items of a batch it is matched against. */
-const compiledRules = new WeakMap<RoutableRule, RuleMatcher>();
-
-function matcherOf(rule: RoutableRule): RuleMatcher {
-  let matcher = compiledRules.get(rule);
-  if (!matcher) {
-    matcher = compileRule({ all: rule.allTerms, any: rule.anyTerms, none: rule.noneTerms });
-    compiledRules.set(rule, matcher);
-  }
-  return matcher;
-}
-
-export function rulesMatching(rules: readonly RoutableRule[], item: RoutableItem): RoutableRule[] {
-  return rules.filter(
-    (rule) =>
-      (rule.sourceIds.length === 0 || (item.sourceId !== null && rule.sourceIds.includes(item.sourceId))) &&
-      matcherOf(rule)({ title: item.title, summary: item.summary }),
-  );
+/** Whether a rule may route an item of this source (manual submissions have none). */
+export function ruleCoversSource(rule: Pick<RoutableRule, 'sourceIds'>, sourceId: string | null): boolean {
+  return rule.sourceIds.length === 0 || (sourceId !== null && rule.sourceIds.includes(sourceId));
 }
 
 /**

@@ -6,7 +6,7 @@ import { PredictionsService } from '#predictions';
 import { RulesService } from './rules.service.js';
 import { SignalInboxService } from './signal-inbox.service.js';
 import { SignalItemsRepository, type RoutingDecision, type StoredSignalItem } from './signal-items.repository.js';
-import { impactsToApply, rulesMatching, type RoutableRule, type SignalMatch } from './signal-matches.js';
+import { impactsToApply, ruleCoversSource, type RoutableRule, type SignalMatch } from './signal-matches.js';
 
 export interface RoutingOutcome {
   /** Items that matched at least one rule, auto-accepted ones included. */
@@ -51,8 +51,16 @@ export class SignalRoutingService {
 
     const rules = await this.rules.enabledRules();
     const slugs = await this.predictionSlugs(rules);
+    const hits = await this.items.matchRules(
+      items.map((item) => item.id),
+      rules,
+    );
+    const hitRules = new Map<string, Set<string>>();
+    for (const hit of hits) (hitRules.get(hit.itemId) ?? hitRules.set(hit.itemId, new Set()).get(hit.itemId)!).add(hit.ruleId);
     const decisions = items.map((item): RoutingDecision => {
-      const matches = rulesMatching(rules, item).map((rule) => toSignalMatch(rule, slugs));
+      const matched = hitRules.get(item.id);
+      // Rules in creation order, as impactsToApply expects.
+      const matches = rules.filter((rule) => matched?.has(rule.id) && ruleCoversSource(rule, item.sourceId)).map((rule) => toSignalMatch(rule, slugs));
       return { id: item.id, status: matches.length > 0 ? 'pending' : 'unmatched', matches, autoAccept: matches.some((match) => match.autoAccept) };
     });
     const open = await this.items.applyRouting(decisions);
@@ -68,6 +76,25 @@ export class SignalRoutingService {
       await this.items.markRouted(id);
     }
     return outcome;
+  }
+
+  /**
+   * Routes again the stored items no rule matched (since a time), through the
+   * enabled rules as they are now: what a new or edited rule would have caught.
+   */
+  async rerun(since: Date): Promise<RoutingOutcome> {
+    const total: RoutingOutcome = { matched: 0, unmatched: 0, autoAccepted: 0 };
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.items.unmatchedSince({ since, after, limit: SWEEP_BATCH });
+      if (batch.length === 0) return total;
+      const outcome = await this.route(batch);
+      total.matched += outcome.matched;
+      total.unmatched += outcome.unmatched;
+      total.autoAccepted += outcome.autoAccepted;
+      after = batch.at(-1)!.id;
+      if (batch.length < SWEEP_BATCH) return total;
+    }
   }
 
   /** Routes the items of one source that an interrupted fetch stored but never routed. */

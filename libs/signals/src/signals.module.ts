@@ -12,11 +12,12 @@ import { RulesService } from './rules.service.js';
 import { SignalInboxService } from './signal-inbox.service.js';
 import { SignalItemsRepository } from './signal-items.repository.js';
 import { SignalRoutingService } from './signal-routing.service.js';
+import { SignalSearchService } from './signal-search.service.js';
 import { SourceFetcher } from './source-fetcher.js';
 import { SourceIngestionService } from './source-ingestion.service.js';
 import { SourcesService } from './sources.service.js';
 
-const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalInboxService, SignalItemsRepository, SignalRoutingService, ManualSignalsService];
+const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalInboxService, SignalItemsRepository, SignalRoutingService, SignalSearchService, ManualSignalsService];
 const SOURCE_SERVICES = [SourcesService, SourceFetcher, SourceIngestionService, DueSourcesScheduler];
 
 @Module({

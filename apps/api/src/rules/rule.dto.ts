@@ -2,14 +2,20 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 
-import type { RuleView } from '#signals';
+import { MAX_RULE_QUERY_LENGTH } from '#core';
 
+import type { RulePreview, RuleView } from '#signals';
+
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
 const DIRECTIONS = ['supports', 'contradicts'] as const;
 const STRENGTHS = ['weak', 'moderate', 'strong'] as const;
 const NOT_BLANK = /\S/;
-const TERMS_DESCRIPTION = 'Case-insensitive whole-word keywords or phrases, searched in title and summary';
+const TERMS_DESCRIPTION = 'Deprecated: terms as rules had them before queries; without a query they are turned into one (all: each phrase, any: one of them, none: none of them)';
+export const QUERY_DESCRIPTION =
+  'Full-text query over title and summary, English stemming: words, "phrases", OR (binds tighter than AND), AND or juxtaposition, -word or NOT, (groups), prefix*. ' +
+  'Example: deepseek OR "high-flyer" (hire OR hiring OR recruit* OR "job ad") (chip OR asic OR silicon) -marketing';
 
 export class RuleImpactDto {
   @ApiProperty({ description: 'Prediction id or slug', example: 'us-china-ai-bifurcation' })
@@ -44,6 +50,12 @@ export class CreateRuleDto {
   @Length(1, 200)
   @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name!: string;
+
+  @ApiPropertyOptional({ description: QUERY_DESCRIPTION, maxLength: MAX_RULE_QUERY_LENGTH, example: 'ascend* (huawei OR 910b OR 910c) -wellness' })
+  @IsOptional()
+  @IsString()
+  @Length(1, MAX_RULE_QUERY_LENGTH)
+  query?: string;
 
   @terms() allTerms?: string[];
   @terms() anyTerms?: string[];
@@ -106,14 +118,13 @@ export class RuleIndicatorDto {
 export class RuleDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ type: [String] }) allTerms!: string[];
-  @ApiProperty({ type: [String] }) anyTerms!: string[];
-  @ApiProperty({ type: [String] }) noneTerms!: string[];
+  @ApiProperty({ description: QUERY_DESCRIPTION }) query!: string;
   @ApiProperty({ type: [String] }) sourceIds!: string[];
   @ApiPropertyOptional({ nullable: true, type: RuleIndicatorDto }) indicator!: RuleIndicatorDto | null;
   @ApiProperty({ type: [RuleImpactViewDto] }) impacts!: RuleImpactViewDto[];
   @ApiProperty() autoAccept!: boolean;
   @ApiProperty() enabled!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'When an analyst last changed it; null while it is as the seed wrote it' }) editedAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -127,15 +138,60 @@ export function toRuleDto(rule: RuleView): RuleDto {
   return {
     id: rule.id,
     name: rule.name,
-    allTerms: rule.allTerms,
-    anyTerms: rule.anyTerms,
-    noneTerms: rule.noneTerms,
+    query: rule.query,
     sourceIds: rule.sourceIds,
     indicator: rule.indicator,
     impacts: rule.impacts.map((impact) => ({ ...impact })),
     autoAccept: rule.autoAccept,
     enabled: rule.enabled,
+    editedAt: rule.editedAt?.toISOString() ?? null,
     createdAt: rule.createdAt.toISOString(),
     updatedAt: rule.updatedAt.toISOString(),
   };
+}
+
+export class PreviewRuleDto {
+  @ApiProperty({ description: QUERY_DESCRIPTION, example: 'deepseek (sanction* OR "entity list" OR blacklist*)' })
+  @IsString()
+  @Length(1, MAX_RULE_QUERY_LENGTH)
+  query!: string;
+
+  @ApiPropertyOptional({ description: 'Only items stored since (ISO 8601); default: all' })
+  @IsOptional()
+  @IsUtcTimestamp()
+  since?: string;
+}
+
+export class RerunRuleDto {
+  @ApiProperty({ description: 'Route again the unmatched items stored since (ISO 8601)' })
+  @IsUtcTimestamp()
+  since!: string;
+}
+
+export class RulePreviewItemDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'Title and summary with the matched words in <mark>...</mark>' }) highlight!: string;
+  @ApiProperty({ enum: ['pending', 'accepted', 'rejected', 'unmatched'] }) status!: string;
+  @ApiProperty() rank!: number;
+  @ApiProperty() createdAt!: string;
+}
+
+export class RulePreviewDto {
+  @ApiProperty({ description: 'How many stored items the query matches' }) count!: number;
+  @ApiProperty({ type: [RulePreviewItemDto], description: 'The best-ranked 50' }) items!: RulePreviewItemDto[];
+  @ApiProperty({ description: 'Matched items analysts accepted' }) accepted!: number;
+  @ApiProperty({ description: 'Matched items analysts rejected' }) rejected!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'accepted / (accepted + rejected); null without decisions' }) precision!: number | null;
+  @ApiProperty({ description: 'Accepted items (in the same period) the query would miss' }) acceptedMissed!: number;
+}
+
+export class RerunOutcomeDto {
+  @ApiProperty() matched!: number;
+  @ApiProperty() unmatched!: number;
+  @ApiProperty() autoAccepted!: number;
+}
+
+export function toRulePreviewDto(preview: RulePreview): RulePreviewDto {
+  return { ...preview, items: preview.items.map((item) => ({ ...item, createdAt: item.createdAt.toISOString() })) };
 }

@@ -1,18 +1,46 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
-import { RulesService } from '#signals';
+import { DomainError, legacyTermsToQuery } from '#core';
+import { RulesService, SignalRoutingService, SignalSearchService } from '#signals';
 
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
-import { CreateRuleDto, RuleDto, RuleListQueryDto, RulePageDto, toRuleDto, UpdateRuleDto } from './rule.dto.js';
+import {
+  CreateRuleDto,
+  PreviewRuleDto,
+  RerunOutcomeDto,
+  RerunRuleDto,
+  RuleDto,
+  RuleListQueryDto,
+  RulePageDto,
+  RulePreviewDto,
+  toRuleDto,
+  toRulePreviewDto,
+  UpdateRuleDto,
+} from './rule.dto.js';
+
+/** The query sent, else one made of the deprecated term lists when any is sent. */
+function queryOf(body: UpdateRuleDto): string | undefined {
+  if (body.query !== undefined) return body.query;
+  if (body.allTerms === undefined && body.anyTerms === undefined && body.noneTerms === undefined) return undefined;
+  const query = legacyTermsToQuery({ all: body.allTerms ?? [], any: body.anyTerms ?? [], none: body.noneTerms ?? [] });
+  if (query === '' || ((body.allTerms ?? []).length === 0 && (body.anyTerms ?? []).length === 0)) {
+    throw new DomainError('invalid', 'rule-without-query', 'A rule needs a query (or terms in allTerms or anyTerms)', 'query');
+  }
+  return query;
+}
 
 @ApiTags('rules')
 @ApiBearerAuth()
 @RequireRole('analyst')
 @Controller('rules')
 export class RulesController {
-  constructor(private readonly rules: RulesService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly search: SignalSearchService,
+    private readonly routing: SignalRoutingService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: RuleDto })
@@ -20,9 +48,7 @@ export class RulesController {
     return toRuleDto(
       await this.rules.create({
         name: body.name,
-        allTerms: body.allTerms ?? [],
-        anyTerms: body.anyTerms ?? [],
-        noneTerms: body.noneTerms ?? [],
+        query: queryOf(body) ?? '',
         sourceIds: body.sourceIds ?? [],
         indicator: body.indicator ?? null,
         impacts: body.impacts ?? [],
@@ -30,6 +56,22 @@ export class RulesController {
         enabled: body.enabled ?? true,
       }),
     );
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RulePreviewDto, description: 'What the query would match among stored items, with highlights, and how it agrees with past decisions' })
+  async preview(@Body() body: PreviewRuleDto): Promise<RulePreviewDto> {
+    return toRulePreviewDto(await this.search.preview(body.query, body.since ? new Date(body.since) : null));
+  }
+
+  @Post(':id/rerun')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RerunOutcomeDto, description: 'Unmatched items stored since the time, routed again through the enabled rules' })
+  async rerun(@Param() params: IdParams, @Body() body: RerunRuleDto): Promise<RerunOutcomeDto> {
+    const rule = await this.rules.get(params.id);
+    if (!rule.enabled) throw new DomainError('conflict', 'rule-disabled', `Rule "${rule.name}" is disabled: enable it to rerun it`, 'id');
+    return this.routing.rerun(new Date(body.since));
   }
 
   @Get()
@@ -48,7 +90,18 @@ export class RulesController {
   @Patch(':id')
   @ApiOkResponse({ type: RuleDto })
   async update(@Param() params: IdParams, @Body() body: UpdateRuleDto): Promise<RuleDto> {
-    return toRuleDto(await this.rules.update(params.id, body));
+    const query = queryOf(body);
+    return toRuleDto(
+      await this.rules.update(params.id, {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(query === undefined ? {} : { query }),
+        ...(body.sourceIds === undefined ? {} : { sourceIds: body.sourceIds }),
+        ...(body.indicator === undefined ? {} : { indicator: body.indicator }),
+        ...(body.impacts === undefined ? {} : { impacts: body.impacts }),
+        ...(body.autoAccept === undefined ? {} : { autoAccept: body.autoAccept }),
+        ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
+      }),
+    );
   }
 
   @Delete(':id')

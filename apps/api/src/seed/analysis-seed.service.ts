@@ -56,14 +56,13 @@ export class AnalysisSeedService {
     }
 
     for (const rule of SEED_RULES) {
-      await this.rules.addIfMissing({
+      const outcome = await this.rules.addOrImproveSeeded({
         name: rule.name,
-        allTerms: rule.allTerms,
-        anyTerms: rule.anyTerms,
-        noneTerms: rule.noneTerms,
-        indicatorId: indicatorIds.get(rule.indicator)!,
+        query: rule.query,
+        indicatorId: rule.indicator === null ? null : indicatorIds.get(rule.indicator)!,
         impacts: rule.impacts.map((impact) => ({ ...impact, prediction: predictionIds.get(impact.prediction)! })),
       });
+      if (outcome === 'improved') this.logger.log({ rule: rule.name }, 'Seed rule improved (no analyst had edited it)');
     }
 
     if (created.length > 0) this.logger.log({ created }, 'Seeded the analysis');

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+
+import { Prisma, PrismaService, type SignalStatus } from '#db';
+
+import { RulesService } from './rules.service.js';
+
+/** One stored item a query matches, ranked, with the matched words marked. */
+export interface SignalSearchHit {
+  id: string;
+  title: string;
+  highlight: string;
+  status: SignalStatus;
+  rank: number;
+  createdAt: Date;
+}
+
+/** What a query would match among the stored items, and how that agrees with the analysts' decisions. */
+export interface RulePreview {
+  count: number;
+  items: SignalSearchHit[];
+  accepted: number;
+  rejected: number;
+  precision: number | null;
+  acceptedMissed: number;
+}
+
+/** Items a preview lists; the counts cover every match. */
+const PREVIEW_ITEMS = 50;
+
+/** Marks ts_headline puts around matched words, and how much text it shows. */
+export const HEADLINE_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "';
+
+/** Title and summary as one text, the way highlights show them. */
+export const ITEM_TEXT = Prisma.sql`item."title" || ' — ' || coalesce(item."summary", '')`;
+
+/**
+ * Full-text search over stored signal items with the rule query language:
+ * the preview of a rule before it is saved (a backtest against the analysts'
+ * decisions) and ranked search of the items.
+ */
+@Injectable()
+export class SignalSearchService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly rules: RulesService,
+  ) {}
+
+  async preview(query: string, since: Date | null): Promise<RulePreview> {
+    const tsQuery = await this.rules.compile(query);
+    const from = since ?? new Date(0);
+    const [counts] = await this.prisma.$queryRaw<[{ count: number; accepted: number; rejected: number; acceptedMissed: number }]>`
+      WITH q AS (SELECT to_tsquery('english', ${tsQuery}) AS q)
+      SELECT count(*) FILTER (WHERE item."searchVector" @@ q.q)::int AS count,
+             count(*) FILTER (WHERE item."searchVector" @@ q.q AND item."status" = 'accepted')::int AS accepted,
+             count(*) FILTER (WHERE item."searchVector" @@ q.q AND item."status" = 'rejected')::int AS rejected,
+             count(*) FILTER (WHERE NOT (item."searchVector" @@ q.q) AND item."status" = 'accepted')::int AS "acceptedMissed"
+      FROM "SignalItem" AS item, q WHERE item."createdAt" >= ${from}`;
+    const items = await this.search(tsQuery, { since: from, limit: PREVIEW_ITEMS, offset: 0 });
+    const decided = counts.accepted + counts.rejected;
+    return { ...counts, items, precision: decided === 0 ? null : counts.accepted / decided };
+  }
+
+  /** Items matching a compiled query, best first: ts_rank_cd (title words weigh more), newer first among equals. */
+  async search(tsQuery: string, options: { since?: Date; status?: SignalStatus; sourceId?: string; limit: number; offset: number }): Promise<SignalSearchHit[]> {
+    return this.prisma.$queryRaw<SignalSearchHit[]>`
+      WITH q AS (SELECT to_tsquery('english', ${tsQuery}) AS q)
+      SELECT item."id", item."title", item."status", item."createdAt",
+             ts_headline('english', ${ITEM_TEXT}, q.q, ${HEADLINE_OPTIONS}) AS highlight,
+             ts_rank_cd(item."searchVector", q.q)::float8 AS rank
+      FROM "SignalItem" AS item, q
+      WHERE item."searchVector" @@ q.q
+        AND item."createdAt" >= ${options.since ?? new Date(0)}
+        ${options.status ? Prisma.sql`AND item."status" = ${options.status}::"SignalStatus"` : Prisma.empty}
+        ${options.sourceId ? Prisma.sql`AND item."sourceId" = ${options.sourceId}::uuid` : Prisma.empty}
+      ORDER BY rank DESC, item."createdAt" DESC, item."id" DESC
+      LIMIT ${options.limit} OFFSET ${options.offset}`;
+  }
+}
