@@ -203,9 +203,10 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
     });
 
     it.each([
-      ['an HTML page', '<html><body><h1>Moved</h1></body></html>', /not an RSS, RDF, Atom or JSON feed/],
-      ['truncated XML', rss(3).slice(0, 300), /not an RSS, RDF, Atom or JSON feed/],
-      ['an empty body', '', /not an RSS, RDF, Atom or JSON feed/],
+      ['an HTML page', '<html><body><h1>Moved</h1></body></html>', /is an HTML page, not a feed/],
+      ['truncated XML', rss(3).slice(0, 300), /not well-formed XML: .* at line 1/],
+      ['an empty body', '', /The document is empty/],
+      ['a document using an external entity', '<!DOCTYPE rss [<!ENTITY e SYSTEM "file:///etc/passwd">]><rss><channel><title>&e;</title></channel></rss>', /external entity "e", which is refused/],
     ])('reports %s as a failed fetch with the reason, not a 500', async (_name, body, message) => {
       const path = `/malformed-${Math.random().toString(36).slice(2)}`;
       server.routes.set(path, serve(body, { 'content-type': 'text/html' }));

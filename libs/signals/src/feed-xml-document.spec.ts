@@ -25,3 +25,9 @@ describe('expandDeclaredEntities', () => {
     expect(() => expandDeclaredEntities('<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>')).toThrow(/external entity "e"/);
   });
 });
+
+describe('truncated documents', () => {
+  it('refuses a document whose root element is never closed, naming the line', () => {
+    expect(() => readXmlDocument('<rss>\n<channel>\n<item><title>a</title></item>\n<item><title>half a tit')).toThrow(/not well-formed XML.*line \d/);
+  });
+});

@@ -84,9 +84,39 @@ export function readXmlDocument(text: string): { rootName: string; root: XmlElem
   }
   for (const [name, value] of Object.entries(tree)) {
     if (name.startsWith('#') || name.startsWith('@') || name === '?xml') continue;
+    if (!closesRoot(prepared)) throw new FeedDocumentError(wellFormednessCause(prepared, new Error(`the root element <${name}> is never closed (a truncated document?)`)));
     return { rootName: name, root: Array.isArray(value) ? (value[0] ?? '') : value };
   }
   throw new FeedDocumentError(prepared.trim() ? 'The document holds no XML element' : 'The document is empty');
+}
+
+/**
+ * The parser forgives unclosed elements; a document whose root is never
+ * closed is a truncated download, whose last item would be stored cut short,
+ * so it is refused (a later fetch will bring it whole).
+ */
+function closesRoot(text: string): boolean {
+  const root = rootStartTag(text);
+  if (!root || root.tag.endsWith('/>')) return true;
+  const name = /^<([^\s/>]+)/.exec(root.tag)?.[1] ?? '';
+  return text.lastIndexOf(`</${name}`) > root.index;
+}
+
+/** The root element's start tag, past the prolog's comments, processing instructions and declarations. */
+function rootStartTag(text: string): { tag: string; index: number } | null {
+  let index = text.indexOf('<');
+  while (index !== -1) {
+    const next = text.charAt(index + 1);
+    if (text.startsWith('<!--', index)) index = text.indexOf('-->', index + 4);
+    else if (next === '?' || next === '!') index = text.indexOf('>', index + 2);
+    else {
+      const end = text.indexOf('>', index);
+      return end === -1 ? null : { tag: text.slice(index, end + 1), index };
+    }
+    if (index === -1) return null;
+    index = text.indexOf('<', index);
+  }
+  return null;
 }
 
 /** Why the parser gave up, with a line number from a validating pass (run only on failure, so a good document pays nothing for it). */
@@ -108,7 +138,7 @@ function namespaceNames(text: string): Map<string, string> {
     const key = prefix.toLowerCase();
     if (!declaredPrefixes.has(key)) declaredPrefixes.set(key, canonicalPrefix(uri) ?? key);
   }
-  const rootTag = /<[A-Za-z_][^>]*>/.exec(text)?.[0] ?? '';
+  const rootTag = rootStartTag(text)?.tag ?? '';
   const rootDefault = /\sxmlns\s*=\s*(["'])(.*?)\1/.exec(rootTag)?.[2];
   const canonical = rootDefault === undefined ? '' : canonicalPrefix(rootDefault);
   defaultPrefix = canonical === undefined || canonical === 'xhtml' ? '' : canonical;

@@ -44,6 +44,8 @@ export interface FetchedResponse {
   finalUrl: string;
   body: Buffer;
   contentType: string | null;
+  /** The Content-Location header: the body's own address, which its relative links resolve against. */
+  contentLocation?: string | null;
   etag: string | null;
   lastModified: string | null;
   maxAgeSeconds: number | null;
@@ -234,7 +236,14 @@ export class SourceFetcher implements OnModuleDestroy {
     const body = await readBody(response, maxBodyBytes);
     return {
       kind: 'response',
-      response: { status: 200, finalUrl: url.toString(), body, contentType: header(response.headers, 'content-type') ?? null, ...validators },
+      response: {
+        status: 200,
+        finalUrl: url.toString(),
+        body,
+        contentType: header(response.headers, 'content-type') ?? null,
+        contentLocation: header(response.headers, 'content-location') ?? null,
+        ...validators,
+      },
     };
   }
 }

@@ -110,7 +110,7 @@ export class SourceIngestionService {
     const text = decodeResponseText(response.body, response.contentType);
     switch (source.kind) {
       case 'feed': {
-        const feed = parseFeedDocument(text, response.finalUrl);
+        const feed = parseFeedDocument(text, response.finalUrl, { contentLocation: response.contentLocation ?? null });
         const stored = await this.storeFeedEntries(source, feed.entries, startedAt);
         const minIntervalSeconds = Math.max(feed.ttlSeconds ?? 0, response.maxAgeSeconds ?? 0) || null;
         const skipped = feed.skipped.map(({ index, reason }) => ({ item: index, reason }));
