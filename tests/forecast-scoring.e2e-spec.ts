@@ -213,6 +213,12 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
   });
 
   describe("the analysts' own forecasts", () => {
+    it('documents the forecast endpoints', async () => {
+      const openapi = await t.http.get('/openapi.json');
+      expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/predictions/{idOrSlug}/forecasts']));
+      expect(Object.keys(openapi.body.paths['/v1/predictions/{idOrSlug}/forecasts']).sort()).toEqual(['get', 'post']);
+    });
+
     it('keeps each analyst\'s forecasts, shows the team aggregate beside the model, and scores every track on resolution', async () => {
       const prediction = await createPrediction({ prior: 0.5 });
       const forecast = (key: string, body: Record<string, unknown>) => t.http.post(`/v1/predictions/${prediction.slug}/forecasts`).set(auth(key)).send(body);
