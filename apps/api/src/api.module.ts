@@ -15,8 +15,8 @@ import { ApiKeysController } from './api-keys/api-keys.controller.js';
 import { WebAppModule } from './app/web-app.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
-import { ForecastsController } from './forecasts/forecasts.controller.js';
 import { EvidenceController } from './evidence/evidence.controller.js';
+import { ForecastsController } from './forecasts/forecasts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
 import { MetricsController } from './health/metrics.controller.js';
@@ -58,9 +58,9 @@ export class ApiModule {
         MetricsController,
         ApiKeysController,
         AuditController,
-        ForecastsController,
         PredictionsController,
         EvidenceController,
+        ForecastsController,
         ScorecardsController,
         IndicatorsController,
         RulesController,

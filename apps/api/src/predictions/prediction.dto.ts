@@ -4,8 +4,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptio
 
 import type { AuditEntry, Prediction, PredictionRevision } from '#db';
 import { describeMove, type Explanation, type TeamForecast, type WhatIf } from '#predictions';
-import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 
+import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
 const STATUSES = ['open', 'due', 'resolved_true', 'resolved_false', 'annulled'] as const;
@@ -36,6 +36,8 @@ export class PredictionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) resolutionSourceUrl!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When the deadline job marked it due' }) dueAt!: string | null;
   @ApiProperty({ description: 'Text revision; every earlier one is at /revisions' }) revision!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
   @ApiPropertyOptional({
     nullable: true,
     type: Number,
@@ -43,8 +45,6 @@ export class PredictionDto {
   })
   teamProbability!: number | null;
   @ApiProperty({ description: 'How many analysts the team forecast aggregates' }) teamForecasters!: number;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() updatedAt!: string;
 }
 
 export class PredictionPageDto {
@@ -64,8 +64,6 @@ export function toPredictionDto(prediction: Prediction, team: TeamForecast | nul
     logOdds: prediction.logOdds,
     status: prediction.status,
     eventByDeadline: prediction.eventByDeadline,
-    teamProbability: team?.probability ?? null,
-    teamForecasters: team?.forecasters ?? 0,
     deadline: prediction.deadline.toISOString(),
     resolvedAt: prediction.resolvedAt?.toISOString() ?? null,
     outcomeOccurredAt: prediction.outcomeOccurredAt?.toISOString() ?? null,
@@ -75,6 +73,8 @@ export function toPredictionDto(prediction: Prediction, team: TeamForecast | nul
     revision: prediction.revision,
     createdAt: prediction.createdAt.toISOString(),
     updatedAt: prediction.updatedAt.toISOString(),
+    teamProbability: team?.probability ?? null,
+    teamForecasters: team?.forecasters ?? 0,
   };
 }
 
@@ -177,9 +177,6 @@ export class AuditEntryDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty() prevHash!: string;
   @ApiProperty({ description: 'sha256(prevHash + canonical JSON of the entry)' }) hash!: string;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'The team forecast in force at that time; null before the first analyst forecast' })
-  teamProbability!: number | null;
-  @ApiProperty({ description: 'Recorded after the event the resolution names: kept, not scored' }) afterTheFact!: boolean;
 }
 
 export class AuditPageDto {
@@ -193,6 +190,9 @@ export class HistoryPointDto {
   @ApiProperty() kind!: string;
   @ApiProperty() probability!: number;
   @ApiProperty() logOdds!: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'The team forecast in force at that time; null before the first analyst forecast' })
+  teamProbability!: number | null;
+  @ApiProperty({ description: 'Recorded after the event the resolution names: kept, not scored' }) afterTheFact!: boolean;
 }
 
 export class HistoryPageDto {
@@ -216,18 +216,10 @@ export class WhatIfDto {
   @ApiProperty() slug!: string;
   @ApiProperty({ description: 'The probability as recorded' }) probability!: number;
   @ApiProperty({ description: 'The probability without the excluded evidence' }) whatIfProbability!: number;
-  @ApiProperty({
-    description: 'Recorded after the event the resolution names (whatever its observedAt): it stays in the trail and in the probability, and no score counts it',
-  })
-  afterTheFact!: boolean;
   @ApiProperty() logOdds!: number;
   @ApiProperty() whatIfLogOdds!: number;
   @ApiProperty({ type: [ExcludedEvidenceDto] }) excluded!: ExcludedEvidenceDto[];
 }
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Once resolved, when the event happened: the scores count only moves recorded by then' })
-  occurredAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'How the scores treat the moves listed; null until resolved' })
-  scoring!: string | null;
 
 export class ExplainedMoveDto {
   @ApiProperty() sequence!: number;
@@ -240,6 +232,10 @@ export class ExplainedMoveDto {
   @ApiProperty() deltaLogOdds!: number;
   @ApiProperty() probabilityBefore!: number;
   @ApiProperty() probabilityAfter!: number;
+  @ApiProperty({
+    description: 'Recorded after the event the resolution names (whatever its observedAt): it stays in the trail and in the probability, and no score counts it',
+  })
+  afterTheFact!: boolean;
 }
 
 export class ExplanationDto {
@@ -248,10 +244,11 @@ export class ExplanationDto {
   @ApiProperty() at!: string;
   @ApiProperty() prior!: number;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'In force at `at`; null before the prediction existed' }) probability!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Once resolved, when the event happened: the scores count only moves recorded by then' })
+  occurredAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'How the scores treat the moves listed; null until resolved' })
+  scoring!: string | null;
   @ApiProperty({ type: [ExplainedMoveDto] }) moves!: ExplainedMoveDto[];
-export const AFTER_THE_FACT_RULE =
-  'Scores are taken at the time the event happened: moves marked afterTheFact were recorded after it (evidence by its recording time, whatever its observedAt) and are left out of every score.';
-
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -284,10 +281,12 @@ export function toHistoryPointDto(entry: AuditEntry, teamProbability: number | n
   };
 }
 
+export const AFTER_THE_FACT_RULE =
+  'Scores are taken at the time the event happened: moves marked afterTheFact were recorded after it (evidence by its recording time, whatever its observedAt) and are left out of every score.';
+
 export function toWhatIfDto(whatIf: WhatIf): WhatIfDto {
   return {
     predictionId: whatIf.prediction.id,
-      afterTheFact,
     slug: whatIf.prediction.slug,
     probability: whatIf.prediction.probability,
     whatIfProbability: whatIf.probability,
@@ -325,6 +324,7 @@ export function toExplanationDto(explanation: Explanation): ExplanationDto {
       deltaLogOdds: entry.deltaLogOdds,
       probabilityBefore: entry.probabilityBefore,
       probabilityAfter: entry.probabilityAfter,
+      afterTheFact,
     })),
     nextCursor: explanation.moves.nextCursor,
   };
