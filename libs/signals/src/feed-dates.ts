@@ -129,8 +129,11 @@ function utcTime(parts: DateParts): number | null {
   return Date.UTC(parts.year, parts.month, parts.day, hour, minute, second, millis) - offset * 60_000;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 1 && leap ? 29 : (DAYS_IN_MONTH[month] ?? 31);
 }
 
 /** `+0200`, `-05:00`, `+02`, `GMT+2`, `UTC-05:00`, `Etc/GMT-3` (POSIX sign: east is minus) or a named zone; null when unknown. */

@@ -34,7 +34,8 @@ export function absoluteLink(link: string, base: string): string | null {
   const trimmed = link.trim();
   if (!trimmed) return null;
   try {
-    const url = new URL(trimmed, base);
+    // An absolute link (most of them) needs no base parsed.
+    const url = /^https?:\/\//i.test(trimmed) ? new URL(trimmed) : new URL(trimmed, base);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
   } catch {
     return null;

@@ -18,7 +18,11 @@ const CDATA_SECTION = /<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g;
  * elements are kept as markup.
  */
 export function xmlContentToString(raw: string): string {
-  if (raw.indexOf('<![CDATA[') === -1) return raw.indexOf('&') === -1 ? raw : decodeHTML(raw);
+  const open = raw.indexOf('<![CDATA[');
+  if (open === -1) return raw.indexOf('&') === -1 ? raw : decodeHTML(raw);
+  // The common case, one CDATA section and nothing else of substance: no decoding at all.
+  const close = raw.indexOf(']]>', open);
+  if (close !== -1 && raw.indexOf('<![CDATA[', close) === -1 && !raw.slice(0, open).trim() && !raw.slice(close + 3).trim()) return raw.slice(open + 9, close);
   let text = '';
   let last = 0;
   for (const match of raw.matchAll(CDATA_SECTION)) {
@@ -39,33 +43,80 @@ export function fieldText(content: string, kind: TextKind): string {
   return repairText(isHtml ? htmlToPlainText(content) : collapseWhitespace(content));
 }
 
-const BLOCK_BOUNDARY = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|header|footer|dd|dt|pre|hr|table)\b[^>]*>/gi;
+/** Elements whose boundaries separate words: they become a space, other tags nothing. */
+const BLOCK_ELEMENTS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'section', 'article', 'header', 'footer', 'dd', 'dt', 'pre', 'hr', 'table']);
+
+/** Elements whose content is not text: dropped with their content. */
+const SKIPPED_ELEMENTS = new Set(['script', 'style', 'head', 'title']);
 
 /**
  * Plain text from a fragment of HTML: scripts, styles, comments, DOCTYPE and
- * processing instructions dropped (also when left unclosed), tags removed
- * (block boundaries become spaces so words do not run together), entities
- * decoded, whitespace collapsed. Text that merely contains "<" is left alone:
- * only `<letter...>` counts as a tag.
+ * processing instructions dropped (also when left unclosed), CDATA sections
+ * opened, tags removed (block boundaries become spaces so words do not run
+ * together), entities decoded, whitespace collapsed. Only `<letter...>`
+ * counts as a tag, so text that merely contains "<" is left alone. One scan,
+ * no regular expressions: this runs for every summary.
  */
 export function htmlToPlainText(html: string): string {
-  if (html.indexOf('<') === -1 && html.indexOf('&') === -1) return collapseWhitespace(html);
-  return collapseWhitespace(
-    decodeHTML(
-      html
-        .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-        .replace(/<(script|style|head|title)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, ' ')
-        .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
-        .replace(/<![a-z][^>]*(?:>|$)/gi, ' ')
-        .replace(/<\?[\s\S]*?(?:\?>|$)/g, ' ')
-        .replace(BLOCK_BOUNDARY, ' ')
-        .replace(/<\/?[a-zA-Z][^>]*(?:>|$)/g, ''),
-    ),
-  );
+  let lt = html.indexOf('<');
+  if (lt === -1) return collapseWhitespace(html.indexOf('&') === -1 ? html : decodeHTML(html));
+  let text = '';
+  let from = 0;
+  while (lt !== -1) {
+    const next = html.charCodeAt(lt + 1);
+    let end: number;
+    let replacement = ' ';
+    if (next === 33 /* ! */ && html.startsWith('<!--', lt)) {
+      end = endAfter(html, '-->', lt + 4);
+    } else if (next === 33 && html.startsWith('<![CDATA[', lt)) {
+      const close = html.indexOf(']]>', lt + 9);
+      replacement = html.slice(lt + 9, close === -1 ? html.length : close);
+      end = close === -1 ? html.length : close + 3;
+    } else if (next === 33 || next === 63 /* ? */) {
+      end = endAfter(html, '>', lt + 2);
+    } else if (isAsciiLetter(next) || (next === 47 /* / */ && isAsciiLetter(html.charCodeAt(lt + 2)))) {
+      const nameStart = next === 47 ? lt + 2 : lt + 1;
+      let nameEnd = nameStart;
+      while (nameEnd < html.length && isNameChar(html.charCodeAt(nameEnd))) nameEnd += 1;
+      const name = html.slice(nameStart, nameEnd).toLowerCase();
+      end = endAfter(html, '>', nameEnd);
+      if (next !== 47 && SKIPPED_ELEMENTS.has(name)) {
+        const close = html.toLowerCase().indexOf(`</${name}`, end);
+        end = close === -1 ? html.length : endAfter(html, '>', close);
+      } else if (!BLOCK_ELEMENTS.has(name)) {
+        replacement = '';
+      }
+    } else {
+      lt = html.indexOf('<', lt + 1);
+      continue;
+    }
+    text += html.slice(from, lt) + replacement;
+    from = end;
+    lt = html.indexOf('<', end);
+  }
+  text += html.slice(from);
+  return collapseWhitespace(text.indexOf('&') === -1 ? text : decodeHTML(text));
 }
 
+/** The index just past `marker` at or after `from`, or the end of the text when it never comes. */
+function endAfter(text: string, marker: string, from: number): number {
+  const index = text.indexOf(marker, from);
+  return index === -1 ? text.length : index + marker.length;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isNameChar(code: number): boolean {
+  return isAsciiLetter(code) || (code >= 48 && code <= 57) || code === 45 || code === 58 || code === 95;
+}
+
+/** Runs of whitespace and lone whitespace other than a space: what collapsing has to replace (a lone space is left as it is, which is most of them). */
+const WHITESPACE_TO_COLLAPSE = /[\s\u00a0]{2,}|[^\S ]|\u00a0/g;
+
 function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0]+/g, ' ').trim();
+  return text.replace(WHITESPACE_TO_COLLAPSE, ' ').trim();
 }
 
 /** Windows-1252 for 0x80..0x9F; 0 where it defines nothing (those controls are dropped). */

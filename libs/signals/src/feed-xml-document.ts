@@ -65,6 +65,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: XML_LIMITS.maxDepth,
+  // No path strings built for callbacks that do not use them.
+  jPath: false,
   stopNodes: TEXT_ELEMENTS.map((name) => `*.${name}`),
   transformTagName: (name: string) => currentNames.get(name) ?? canonicalName(name),
   transformAttributeName: (name: string) => name.toLowerCase(),
