@@ -1,13 +1,17 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 import type { AppConfig } from '#config';
 import type { DatabaseConnection } from '#db';
 
+import { ApiKeysService } from '#auth';
+
 import { ApiModule } from './api.module.js';
+import { authenticateBeforeBody, shouldParseJson } from './auth/authenticate-before-body.js';
 import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
+import { refuseDeepJson } from './http/request-text.guard.js';
 
 const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
@@ -18,7 +22,10 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
     rawBody: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '2mb' });
+  app.use(authenticateBeforeBody(app.get(ApiKeysService)));
+  // Nest's options type leaves out `verify` (it uses it for rawBody, which is off here); Nest passes it on to body-parser as it is.
+  const jsonOptions = { limit: '2mb', verify: refuseDeepJson, type: shouldParseJson } as NestExpressBodyParserOptionsFor<'json'>;
+  app.useBodyParser('json', jsonOptions);
   app.setGlobalPrefix('v1', { exclude: [...UNPREFIXED_ROUTES, ...WEB_APP_ROUTES] });
   setUpWebApp(app);
   const document = SwaggerModule.createDocument(

@@ -22,7 +22,7 @@ export class MaintenanceProcessor extends WorkerHost {
     switch (job.name) {
       case 'verify-audit': {
         const result = await this.auditVerification.verifyAll();
-        if (!result.ok) this.logger.error({ firstBroken: result.firstBroken }, 'The audit trail does not verify');
+        if (!result.ok) this.logger.error({ brokenCount: result.brokenCount, broken: result.broken.slice(0, 20) }, 'The audit trail does not verify');
         return result;
       }
       case 'mark-due-predictions':

@@ -7,3 +7,4 @@ export * from './rule-query.js';
 export * from './domain-error.js';
 export * from './network-address.js';
 export * from './json-pointer.js';
+export * from './request-text.js';

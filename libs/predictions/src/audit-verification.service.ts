@@ -5,18 +5,31 @@ import { PrismaService } from '#db';
 
 import { auditEntryContent } from './audit-trail.service.js';
 
+export interface BrokenAuditEntry {
+  predictionId: string;
+  sequence: number;
+  reason: string;
+}
+
 export interface AuditVerification {
   ok: boolean;
   chains: number;
   entries: number;
-  firstBroken: { predictionId: string; sequence: number; reason: string } | null;
+  firstBroken: BrokenAuditEntry | null;
+  /** Every broken entry of every chain (up to MAX_REPORTED_BREAKS), so one break cannot hide a later one. */
+  broken: BrokenAuditEntry[];
+  brokenCount: number;
 }
 
 export interface ChainVerification {
   ok: boolean;
   entries: number;
   firstBroken: { sequence: number; reason: string } | null;
+  broken: { sequence: number; reason: string }[];
 }
+
+/** Breaks listed in one answer; the count is always exact. */
+export const MAX_REPORTED_BREAKS = 1000;
 
 const BATCH = 2000;
 
@@ -34,14 +47,15 @@ export class AuditVerificationService {
       orderBy: { id: 'asc' },
     });
     let entries = 0;
+    let brokenCount = 0;
+    const broken: BrokenAuditEntry[] = [];
     for (const prediction of predictions) {
       const result = await this.verifyChain(prediction);
       entries += result.entries;
-      if (result.broken) {
-        return { ok: false, chains: predictions.length, entries, firstBroken: { predictionId: prediction.id, ...result.broken } };
-      }
+      brokenCount += result.broken.length;
+      for (const entry of result.broken) if (broken.length < MAX_REPORTED_BREAKS) broken.push({ predictionId: prediction.id, ...entry });
     }
-    return { ok: true, chains: predictions.length, entries, firstBroken: null };
+    return { ok: brokenCount === 0, chains: predictions.length, entries, firstBroken: broken[0] ?? null, broken, brokenCount };
   }
 
   /** One prediction's chain, for a page that shows whether its own trail holds. */
@@ -52,19 +66,26 @@ export class AuditVerificationService {
     });
     if (!prediction) throw new NotFoundError('Prediction', predictionId, 'id');
     const result = await this.verifyChain(prediction);
-    return { ok: !result.broken, entries: result.entries, firstBroken: result.broken ?? null };
+    return { ok: result.broken.length === 0, entries: result.entries, firstBroken: result.broken[0] ?? null, broken: result.broken.slice(0, MAX_REPORTED_BREAKS) };
   }
 
+  /**
+   * Checks every entry of one chain and goes on past a break: each entry is
+   * checked against its stored predecessor (link, own hash, replay step), so
+   * a second tampered entry after a first is reported too, not hidden by it.
+   */
   private async verifyChain(prediction: {
     id: string;
     priorLogOdds: number;
     logOdds: number;
     auditSequence: number;
     auditHash: string;
-  }): Promise<{ entries: number; broken?: { sequence: number; reason: string } }> {
+  }): Promise<{ entries: number; broken: { sequence: number; reason: string }[] }> {
+    const broken: { sequence: number; reason: string }[] = [];
     let expectedSequence = 1;
     let prevHash = GENESIS_HASH;
     let logOdds = prediction.priorLogOdds;
+    let count = 0;
     for (;;) {
       const batch = await this.prisma.auditEntry.findMany({
         where: { predictionId: prediction.id, sequence: { gte: expectedSequence } },
@@ -72,21 +93,21 @@ export class AuditVerificationService {
         take: BATCH,
       });
       for (const entry of batch) {
-        const broken = (reason: string) => ({ entries: expectedSequence, broken: { sequence: entry.sequence, reason } });
-        if (entry.sequence !== expectedSequence) return { entries: expectedSequence - 1, broken: { sequence: expectedSequence, reason: 'sequence_gap' } };
-        if (entry.prevHash !== prevHash) return broken('prev_hash_mismatch');
-        if (hashAuditEntry(prevHash, auditEntryContent(entry)) !== entry.hash) return broken('hash_mismatch');
-        if (entry.logOddsBefore !== logOdds || entry.logOddsAfter !== logOdds + entry.deltaLogOdds) return broken('replay_mismatch');
+        count += 1;
+        if (entry.sequence !== expectedSequence) broken.push({ sequence: expectedSequence, reason: 'sequence_gap' });
+        else if (entry.prevHash !== prevHash) broken.push({ sequence: entry.sequence, reason: 'prev_hash_mismatch' });
+        else if (hashAuditEntry(prevHash, auditEntryContent(entry)) !== entry.hash) broken.push({ sequence: entry.sequence, reason: 'hash_mismatch' });
+        else if (entry.logOddsBefore !== logOdds || entry.logOddsAfter !== logOdds + entry.deltaLogOdds) broken.push({ sequence: entry.sequence, reason: 'replay_mismatch' });
+        // Go on from what is stored, so each later entry is judged on its own.
         logOdds = entry.logOddsAfter;
         prevHash = entry.hash;
-        expectedSequence += 1;
+        expectedSequence = entry.sequence + 1;
       }
       if (batch.length < BATCH) break;
     }
-    const count = expectedSequence - 1;
-    if (count !== prediction.auditSequence || prevHash !== prediction.auditHash || logOdds !== prediction.logOdds) {
-      return { entries: count, broken: { sequence: count + 1, reason: 'head_mismatch' } };
+    if (expectedSequence - 1 !== prediction.auditSequence || prevHash !== prediction.auditHash || logOdds !== prediction.logOdds) {
+      broken.push({ sequence: expectedSequence, reason: 'head_mismatch' });
     }
-    return { entries: count };
+    return { entries: count, broken };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { toStorableText } from '#core';
 import { PrismaService, type SignalItem, type SignalStatus } from '#db';
 import { OutboxWriter } from '#events';
 
@@ -28,6 +29,11 @@ export interface RoutingDecision {
   matches: readonly SignalMatch[];
   /** A rule accepts it without review: the item counts as routed only once that acceptance was tried. */
   autoAccept: boolean;
+}
+
+function storableItem(item: NewSignalItem): NewSignalItem {
+  const text = (value: string | null) => (value === null ? null : toStorableText(value));
+  return { ...item, dedupeKey: toStorableText(item.dedupeKey), externalId: text(item.externalId), url: text(item.url), title: toStorableText(item.title), summary: text(item.summary) };
 }
 
 /** A rule as the matching statement needs it. */
@@ -70,7 +76,8 @@ export class SignalItemsRepository {
   async insertNew(items: readonly NewSignalItem[]): Promise<StoredSignalItem[]> {
     const inserted: StoredSignalItem[] = [];
     for (let start = 0; start < items.length; start += CHUNK) {
-      const chunk = items.slice(start, start + CHUNK);
+      // Feeds can carry NUL or lone surrogates (JSON escapes): stored as PostgreSQL would keep them, so later hashes match.
+      const chunk = items.slice(start, start + CHUNK).map(storableItem);
       const rows = await this.prisma.$queryRaw<StoredSignalItem[]>`
         INSERT INTO "SignalItem" ("id", "sourceId", "dedupeKey", "externalId", "url", "title", "summary", "publishedAt", "contentHash", "status")
         SELECT item.id, item."sourceId", item."dedupeKey", item."externalId", item.url, item.title, item.summary, item."publishedAt", item."contentHash", 'unmatched'::"SignalStatus"
@@ -90,7 +97,7 @@ export class SignalItemsRepository {
         RETURNING "id", "sourceId", "dedupeKey", "title", "summary", "url", "publishedAt"`;
       inserted.push(...rows);
     }
-    const order = new Map(items.map((item, index) => [item.dedupeKey, index] as const));
+    const order = new Map(items.map((item, index) => [toStorableText(item.dedupeKey), index] as const));
     return inserted.sort((a, b) => order.get(a.dedupeKey)! - order.get(b.dedupeKey)!);
   }
 

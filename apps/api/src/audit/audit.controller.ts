@@ -13,7 +13,7 @@ export class AuditController {
   constructor(private readonly verification: AuditVerificationService) {}
 
   @Get('verify')
-  @ApiOkResponse({ description: '{"ok", "chains", "entries", "firstBroken": null | {"predictionId", "sequence", "reason"}}' })
+  @ApiOkResponse({ description: '{"ok", "chains", "entries", "firstBroken": null | {"predictionId", "sequence", "reason"}, "broken": every broken entry of every chain (up to 1,000), "brokenCount"}' })
   verify(): Promise<AuditVerification> {
     return this.verification.verifyAll();
   }

@@ -22,7 +22,8 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('Send an API key as "Authorization: Bearer bw_..."');
-    const principal = await this.apiKeys.authenticate(match[1]!);
+    // authenticateBeforeBody has looked the key up already for /v1 routes.
+    const principal = request.principal ?? (await this.apiKeys.authenticate(match[1]!));
     if (!principal) throw new UnauthorizedException('The API key is unknown or revoked');
     const required = this.reflector.getAllAndOverride<ApiKeyRole | undefined>(REQUIRED_ROLE, targets) ?? 'viewer';
     if (!roleSatisfies(principal.role, required)) {

@@ -59,9 +59,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const bodyError = isBodyParserError(exception) ? exception : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : null;
     if (bodyError) {
       const tooLarge = bodyError.type === 'entity.too.large';
+      const tooDeep = bodyError.type === 'entity.too.deep';
       return {
-        type: problemType(tooLarge ? 'payload-too-large' : 'malformed-body'),
-        title: tooLarge ? 'The request body is too large' : 'The request body is not valid JSON',
+        type: problemType(tooLarge ? 'payload-too-large' : tooDeep ? 'body-too-deep' : 'malformed-body'),
+        title: tooLarge ? 'The request body is too large' : tooDeep ? 'The request body nests too deeply' : 'The request body is not valid JSON',
         status: bodyError.status,
         detail: bodyError.message,
         errors: [{ field: 'body', message: bodyError.message }],
@@ -74,7 +75,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = typeof message === 'string' ? message : exception.message;
       // A failed health check (terminus) names each check and its state: keep that, as an extension member.
       const checks = typeof body === 'object' ? (body as { details?: unknown }).details : undefined;
-      return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail, ...(checks ? { checks } : {}) };
+      // The router refuses a path segment it cannot percent-decode before any of our code runs.
+      const errors = status === 400 && /decode param/i.test(detail) ? [{ field: 'path', message: detail }] : undefined;
+      return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail, ...(errors ? { errors } : {}), ...(checks ? { checks } : {}) };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');

@@ -5,6 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptio
 import type { AuditEntry, Prediction, PredictionRevision } from '#db';
 import { describeMove, type Explanation, type TeamForecast, type WhatIf } from '#predictions';
 
+import { IsOmittable } from '../http/is-omittable.decorator.js';
 import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
@@ -103,11 +104,14 @@ export class CreatePredictionDto {
   eventByDeadline?: boolean;
 }
 
-/** Text only: the probability moves through evidence and overrides, never through an edit. */
+/**
+ * Text only: the probability moves through evidence and overrides, never through an edit.
+ * A field can be left out, never cleared: `null` is refused like any other non-string.
+ */
 export class UpdatePredictionDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 5000) statement?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 5000) resolutionCriteria?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) title?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) statement?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) resolutionCriteria?: string;
 }
 
 export class OverrideDto {
