@@ -302,6 +302,22 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
       expect(await itemsOf(source.id)).toHaveLength(2);
     });
 
+    it('shows its health, and announces once a source that has not fetched for two days', async () => {
+      server.routes.set('/down-for-days.xml', serve('gone away', {}, 502));
+      const source = await createSource({ name: 'down for days', kind: 'feed', url: `${server.origin}/down-for-days.xml`, enabled: true });
+      const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+      await t.prisma.source.update({ where: { id: source.id }, data: { lastSuccessAt: threeDaysAgo, lastFetchedAt: threeDaysAgo, failureStreak: 5 } });
+      const announced = async (): Promise<number> => t.prisma.outboxEvent.count({ where: { type: 'source.failing', payload: { path: ['sourceId'], equals: source.id } } });
+      await fetchNow(source.id);
+      expect(await announced()).toBe(1);
+      const event = await t.prisma.outboxEvent.findFirstOrThrow({ where: { type: 'source.failing', payload: { path: ['sourceId'], equals: source.id } } });
+      expect(event.payload).toMatchObject({ name: 'down for days', failureStreak: 6, lastError: expect.stringContaining('HTTP 502'), failingSince: threeDaysAgo.toISOString() });
+      await fetchNow(source.id);
+      expect(await announced()).toBe(1);
+      const shown = await t.http.get(`/v1/sources/${source.id}`).set(auth(analyst));
+      expect(shown.body.health).toMatchObject({ state: 'failing', consecutiveFailures: 7, lastError: expect.stringContaining('HTTP 502'), failingSince: threeDaysAgo.toISOString(), itemsPerFetch: null, nextFetchDue: expect.any(String) });
+    });
+
     it('waits as long as a 503 Retry-After asks', async () => {
       server.routes.set('/busy.xml', serve('busy', { 'retry-after': '7200' }, 503));
       const source = await createSource({ name: 'busy', kind: 'feed', url: `${server.origin}/busy.xml` });

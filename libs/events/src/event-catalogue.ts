@@ -76,6 +76,8 @@ export interface EventPayloads {
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
   /** A recurring job scheduler missed its run by more than SCHEDULER_LATE_AFTER_SECONDS (sent once per stall). */
   'system.scheduler_stalled': { schedulerId: string; job: string; everySeconds: number; lastRunAt: string | null; lateBySeconds: number };
+  /** A source has not fetched successfully for two days (SOURCE_FAILING_AFTER_SECONDS): sent once per failing stretch, with the cause of the last failure. */
+  'source.failing': { sourceId: string; name: string; url: string; lastError: string; failureStreak: number; failingSince: string };
   /** A ping sent by `POST /v1/webhooks/:id/test`; never fanned out. */
   'webhook.test': { endpointId: string; message: string };
 }
@@ -94,6 +96,7 @@ export const EVENT_TYPES = [
   'signal.pending_review',
   'webhook.endpoint_disabled',
   'system.scheduler_stalled',
+  'source.failing',
   'webhook.test',
 ] as const satisfies readonly EventType[];
 

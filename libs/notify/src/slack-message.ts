@@ -76,6 +76,8 @@ export function slackText(event: OutboxEventRecord, context: SlackMessageContext
       return `Webhook endpoint disabled: ${event.payload.url} — ${event.payload.reason}`;
     case 'system.scheduler_stalled':
       return `Scheduled work stalled: ${event.payload.job} (every ${event.payload.everySeconds} s) is ${event.payload.lateBySeconds} s overdue; last ran ${event.payload.lastRunAt ?? 'never'}`;
+    case 'source.failing':
+      return `Source failing: ${event.payload.name} (${event.payload.url}) has not fetched since ${event.payload.failingSince.slice(0, 16).replace('T', ' ')} UTC, ${event.payload.failureStreak} failures in a row — ${event.payload.lastError}`;
     case 'webhook.test':
       return `Bellwether test message: ${event.payload.message}`;
   }

@@ -22,5 +22,6 @@ export { SourceFetcher, FETCH_POLICY } from './source-fetcher.js';
 export { OutboundGuard, OutboundRequestRefusedError, type HostResolver, type ResolvedAddress } from './outbound-guard.js';
 export { parseFeedDocument, FeedParseError, type ParsedFeed, type FeedEntry } from './feed-parsing.js';
 export { decodeResponseText } from './response-text-decoding.js';
+export { sourceHealth, SOURCE_FAILING_AFTER_SECONDS, type SourceHealth, type SourceHealthState } from './source-health.js';
 export { MIN_FETCH_INTERVAL_SECONDS, DEFAULT_FETCH_INTERVAL_SECONDS, MAX_BACKOFF_SECONDS } from './source-schedule.js';
 export { SignalsModule } from './signals.module.js';

@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { DomainError } from '#core';
 import { PrismaService, type Prisma, type Source } from '#db';
+import { OutboxWriter } from '#events';
 
 import { FeedParseError, parseFeedDocument, type FeedEntry } from './feed-parsing.js';
 import { ReadingExtractionError, readingFromJson, readingsFromCsv, type ExtractedReading } from './indicator-reading-extraction.js';
@@ -12,6 +13,7 @@ import { decodeResponseText } from './response-text-decoding.js';
 import { canonicalUrl, signalContentHash } from './signal-identity.js';
 import { SignalItemsRepository, type NewSignalItem } from './signal-items.repository.js';
 import { SignalRoutingService } from './signal-routing.service.js';
+import { crossesFailingThreshold } from './source-health.js';
 import { SourceFetchError, SourceFetcher, type FetchedResponse } from './source-fetcher.js';
 import { nextFetchAfterFailure, nextFetchAfterSuccess } from './source-schedule.js';
 
@@ -68,6 +70,7 @@ export class SourceIngestionService {
     private readonly items: SignalItemsRepository,
     private readonly routing: SignalRoutingService,
     private readonly readings: IndicatorReadingsService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /**
@@ -224,14 +227,30 @@ export class SourceIngestionService {
       failureStreak,
       nextFetchAt: nextFetchAt.toISOString(),
     };
-    await this.updateSource(source.id, {
+    const data: Prisma.SourceUpdateInput = {
       lastFetchedAt: startedAt,
       lastError: outcome.error,
       // Incremented in SQL, so two concurrent failures count twice rather than once.
       failureStreak: { increment: 1 },
       nextFetchAt,
       lastFetchSummary: outcome as unknown as Prisma.InputJsonObject,
-    });
+    };
+    if (crossesFailingThreshold(source, startedAt)) {
+      // The first failure past the line is announced, in the same transaction as the failure it reports.
+      await this.prisma.$transaction(async (tx) => {
+        const { count } = await tx.source.updateMany({ where: { id: source.id }, data });
+        if (count === 0) return;
+        await this.outbox.write(tx, [
+          {
+            type: 'source.failing',
+            predictionId: null,
+            payload: { sourceId: source.id, name: source.name, url: source.url, lastError: outcome.error ?? '', failureStreak, failingSince: (source.lastSuccessAt ?? source.createdAt).toISOString() },
+          },
+        ]);
+      });
+    } else {
+      await this.updateSource(source.id, data);
+    }
     this.logger.warn({ sourceId: source.id, failureStreak, error: outcome.error }, 'Source fetch failed');
     return outcome;
   }

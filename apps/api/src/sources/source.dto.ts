@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
-import type { FetchOutcome, OpmlImport, SourceView } from '#signals';
+import { sourceHealth, type FetchOutcome, type OpmlImport, type SourceView } from '#signals';
 
 const KINDS = ['feed', 'json', 'csv'] as const;
 const MIN_INTERVAL = 60;
@@ -114,6 +114,17 @@ export class SourceIndicatorDto {
   @ApiProperty() slug!: string;
 }
 
+export class SourceHealthDto {
+  @ApiProperty({ enum: ['healthy', 'erroring', 'failing', 'never-fetched', 'disabled'], description: 'failing: no successful fetch for two days (announced once as source.failing)' })
+  state!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The cause of the last failure: HTTP status, refused address, not well-formed at line N, external entity refused...' })
+  lastError!: string | null;
+  @ApiProperty() consecutiveFailures!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'While failing: the last success, else when the source was created' }) failingSince!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Items (or readings) the last successful fetch read, new and known' }) itemsPerFetch!: number | null;
+  @ApiProperty() nextFetchDue!: string;
+}
+
 export class SourceDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -136,6 +147,7 @@ export class SourceDto {
   @ApiProperty() nextFetchAt!: string;
   @ApiProperty({ nullable: true, type: Object, description: 'What the last fetch did (the same shape as POST /sources/:id/fetch returns)' })
   lastFetchSummary!: unknown;
+  @ApiProperty({ type: SourceHealthDto }) health!: SourceHealthDto;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -197,6 +209,7 @@ export function toSourceDto(source: SourceView): SourceDto {
     failureStreak: source.failureStreak,
     nextFetchAt: source.nextFetchAt.toISOString(),
     lastFetchSummary: source.lastFetchSummary ?? null,
+    health: sourceHealth(source),
     createdAt: source.createdAt.toISOString(),
     updatedAt: source.updatedAt.toISOString(),
   };
