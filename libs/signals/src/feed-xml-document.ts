@@ -52,6 +52,10 @@ const TEXT_ELEMENTS = [
   'media:title', 'media:description', 'itunes:summary', 'itunes:subtitle',
 ];
 
+/**
+ * The namespace context of the document being parsed, read by the parser's
+ * tag-name hook. Parsing is synchronous, so one document at a time uses it.
+ */
 let currentNames = new Map<string, string>();
 
 const parser = new XMLParser({
