@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
 import { SchedulerLivenessService, type QueueJob } from '#jobs';
-import { AuditVerificationService, PredictionDeadlinesService } from '#predictions';
+import { AuditCheckpointsService, AuditVerificationService, PredictionDeadlinesService } from '#predictions';
 
 @Processor('maintenance')
 export class MaintenanceProcessor extends WorkerHost {
@@ -11,6 +11,7 @@ export class MaintenanceProcessor extends WorkerHost {
   constructor(
     private readonly liveness: SchedulerLivenessService,
     private readonly auditVerification: AuditVerificationService,
+    private readonly checkpoints: AuditCheckpointsService,
     private readonly deadlines: PredictionDeadlinesService,
   ) {
     super();
@@ -25,6 +26,8 @@ export class MaintenanceProcessor extends WorkerHost {
         if (!result.ok) this.logger.error({ brokenCount: result.brokenCount, broken: result.broken.slice(0, 20) }, 'The audit trail does not verify');
         return result;
       }
+      case 'sign-audit-checkpoints':
+        return { signed: (await this.checkpoints.signHeads()).length };
       case 'mark-due-predictions':
         return { due: await this.deadlines.markDue() };
       case 'record-quiet-days':

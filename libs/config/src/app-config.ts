@@ -50,6 +50,12 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `pretty` (coloured lines) or `json` (one JSON object a line); unset: pretty when stdout is a terminal, JSON otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['pretty', 'json'])
+  LOG_FORMAT?: 'pretty' | 'json';
+
   /** Comma-separated hosts or CIDRs that outbound fetches may reach although private or loopback. */
   @IsString()
   OUTBOUND_ALLOWLIST = '';
@@ -66,6 +72,16 @@ export class AppConfig {
   /** Run the recurring job schedulers (the worker side). */
   @IsIn(['true', 'false'])
   SCHEDULERS = 'true';
+
+  /**
+   * The Ed25519 key that signs audit checkpoints: a PKCS#8 PEM, or its DER in base64. Unset: a key
+   * generated on first start and kept in DATA_DIR/audit-signing-key.pem (set it in queue mode so every
+   * process signs with the same key). Keep it outside the database: that is what it protects against.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_SIGNING_KEY?: string;
 
   /** How often each worker puts the job schedulers back in place (an emptied Redis is repaired within this), in seconds. */
   @Transform(toInt)
@@ -141,9 +157,9 @@ export class InvalidConfigError extends Error {
 
 const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
-  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS',
+  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'AUDIT_SIGNING_KEY',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
-  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY',
+  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'LOG_FORMAT',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {

@@ -8,3 +8,4 @@ export * from './domain-error.js';
 export * from './network-address.js';
 export * from './json-pointer.js';
 export * from './request-text.js';
+export * from './audit-checkpoint.js';

@@ -78,6 +78,11 @@ export interface EventPayloads {
   'system.scheduler_stalled': { schedulerId: string; job: string; everySeconds: number; lastRunAt: string | null; lateBySeconds: number };
   /** A source has not fetched successfully for two days (SOURCE_FAILING_AFTER_SECONDS): sent once per failing stretch, with the cause of the last failure. */
   'source.failing': { sourceId: string; name: string; url: string; lastError: string; failureStreak: number; failingSince: string };
+  /** Chain heads of the audit trail were signed: keep a copy to check the trail against later (POST /v1/audit/verify). */
+  'audit.checkpoints_signed': {
+    publicKey: string;
+    checkpoints: { predictionId: string; sequence: number; hash: string; signedAt: string; signature: string }[];
+  };
   /** A ping sent by `POST /v1/webhooks/:id/test`; never fanned out. */
   'webhook.test': { endpointId: string; message: string };
 }
@@ -96,6 +101,7 @@ export const EVENT_TYPES = [
   'signal.pending_review',
   'webhook.endpoint_disabled',
   'system.scheduler_stalled',
+  'audit.checkpoints_signed',
   'source.failing',
   'webhook.test',
 ] as const satisfies readonly EventType[];

@@ -10,6 +10,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Recompute every audit hash chain and the replay invariant. */
   'verify-audit': Record<string, never>;
+  /** Sign the head of every audit chain that moved since its last checkpoint. */
+  'sign-audit-checkpoints': Record<string, never>;
   /** Open predictions past their deadline become due for resolution (a prediction.due event each). */
   'mark-due-predictions': Record<string, never>;
   /** One quiet-day update per whole UTC day without the event, for "X happens by the deadline" predictions. */
@@ -30,6 +32,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE = {
   'verify-audit': 'maintenance',
+  'sign-audit-checkpoints': 'maintenance',
   'mark-due-predictions': 'maintenance',
   'record-quiet-days': 'maintenance',
   'enqueue-due-sources': 'ingest',
@@ -46,6 +49,7 @@ export type QueueJob<Queue extends QueueName> = { [Name in JobNameIn<Queue>]: Jo
 /** Recurring jobs, created once cluster-wide as BullMQ job schedulers (upserted by id). */
 export const JOB_SCHEDULES: readonly { id: string; job: JobName; every: number }[] = [
   { id: 'verify-audit-hourly', job: 'verify-audit', every: 60 * 60 * 1000 },
+  { id: 'sign-audit-checkpoints-hourly', job: 'sign-audit-checkpoints', every: 60 * 60 * 1000 },
   { id: 'mark-due-predictions-every-5-minutes', job: 'mark-due-predictions', every: 5 * 60 * 1000 },
   // Hourly, not daily: each run records every whole day not yet recorded, and a day is recorded once
   // (row lock plus a unique index), so the extra runs are cheap no-ops that make a missed run harmless.

@@ -78,6 +78,8 @@ export function slackText(event: OutboxEventRecord, context: SlackMessageContext
       return `Scheduled work stalled: ${event.payload.job} (every ${event.payload.everySeconds} s) is ${event.payload.lateBySeconds} s overdue; last ran ${event.payload.lastRunAt ?? 'never'}`;
     case 'source.failing':
       return `Source failing: ${event.payload.name} (${event.payload.url}) has not fetched since ${event.payload.failingSince.slice(0, 16).replace('T', ' ')} UTC, ${event.payload.failureStreak} failures in a row — ${event.payload.lastError}`;
+    case 'audit.checkpoints_signed':
+      return `Audit trail checkpoints signed: ${event.payload.checkpoints.length} chain head(s), key ${event.payload.publicKey.slice(-16)}`;
     case 'webhook.test':
       return `Bellwether test message: ${event.payload.message}`;
   }

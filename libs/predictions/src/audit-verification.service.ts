@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { GENESIS_HASH, hashAuditEntry, NotFoundError } from '#core';
+import { GENESIS_HASH, hashAuditEntry, NotFoundError, type SignedCheckpoint } from '#core';
 import { PrismaService } from '#db';
 
+import { AuditCheckpointsService } from './audit-checkpoints.service.js';
 import { auditEntryContent } from './audit-trail.service.js';
 
 export interface BrokenAuditEntry {
@@ -19,6 +20,8 @@ export interface AuditVerification {
   /** Every broken entry of every chain (up to MAX_REPORTED_BREAKS), so one break cannot hide a later one. */
   broken: BrokenAuditEntry[];
   brokenCount: number;
+  /** Signed checkpoints checked against the trail: the stored ones and those the caller brought. */
+  checkpoints: number;
 }
 
 export interface ChainVerification {
@@ -39,9 +42,17 @@ const BATCH = 2000;
  */
 @Injectable()
 export class AuditVerificationService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly checkpoints: AuditCheckpointsService,
+  ) {}
 
-  async verifyAll(): Promise<AuditVerification> {
+  /**
+   * Every chain, entry by entry, then every signed checkpoint (stored, and
+   * `saved` ones a user kept) against the trail: a history rewritten by someone
+   * with database access and recomputed hashes passes the first check, not the second.
+   */
+  async verifyAll(saved: readonly SignedCheckpoint[] = []): Promise<AuditVerification> {
     const predictions = await this.prisma.prediction.findMany({
       select: { id: true, priorLogOdds: true, logOdds: true, auditSequence: true, auditHash: true },
       orderBy: { id: 'asc' },
@@ -55,7 +66,10 @@ export class AuditVerificationService {
       brokenCount += result.broken.length;
       for (const entry of result.broken) if (broken.length < MAX_REPORTED_BREAKS) broken.push({ predictionId: prediction.id, ...entry });
     }
-    return { ok: brokenCount === 0, chains: predictions.length, entries, firstBroken: broken[0] ?? null, broken, brokenCount };
+    const checkpoints = await this.checkpoints.verify(saved);
+    brokenCount += checkpoints.broken.length;
+    for (const entry of checkpoints.broken) if (broken.length < MAX_REPORTED_BREAKS) broken.push(entry);
+    return { ok: brokenCount === 0, chains: predictions.length, entries, firstBroken: broken[0] ?? null, broken, brokenCount, checkpoints: checkpoints.checked };
   }
 
   /** One prediction's chain, for a page that shows whether its own trail holds. */

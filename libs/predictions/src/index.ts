@@ -1,5 +1,7 @@
 export { AuditTrailService, auditEntryContent, type AuditMove, type ChainHead } from './audit-trail.service.js';
 export { AuditVerificationService, type AuditVerification, type ChainVerification } from './audit-verification.service.js';
+export { AuditCheckpointsService, type AuditCheckpointView, type CheckpointBreak } from './audit-checkpoints.service.js';
+export { loadAuditSigningKey, signingKeyFile } from './audit-signing-key.js';
 export {
   EvidenceService,
   type EvidenceFilter,

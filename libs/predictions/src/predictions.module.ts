@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { EventsModule } from '#events';
 
+import { AuditCheckpointsService } from './audit-checkpoints.service.js';
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditVerificationService } from './audit-verification.service.js';
 import { EvidenceService } from './evidence.service.js';
@@ -16,6 +17,7 @@ const SERVICES = [
   PredictionsService,
   AuditTrailService,
   AuditVerificationService,
+  AuditCheckpointsService,
   EvidenceService,
   PredictionDeadlinesService,
   PredictionHistoryService,
