@@ -30,6 +30,6 @@ describe.each([['redis'], ['postgres']] as const)('the audit check job scheduler
       completed = await verifyRuns();
     }
     expect(completed).toHaveLength(1);
-    expect(completed[0]!.returnvalue).toEqual({ ok: true, chains: 4, entries: 4, firstBroken: null, broken: [], brokenCount: 0 });
+    expect(completed[0]!.returnvalue).toEqual({ ok: true, chains: 4, entries: 4, firstBroken: null, broken: [], brokenCount: 0, checkpoints: 0 });
   });
 });
