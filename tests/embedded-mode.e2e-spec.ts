@@ -70,6 +70,9 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
       adminKey = (await readFile(keyFile, 'utf8')).trim();
       expect(first.output()).toContain(adminKey);
+      // PGlite asks no password: its socket is a file only this user can open, not a TCP port.
+      expect((await stat(join(dataDir, 'socket', '.s.PGSQL.5432'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dataDir, 'socket'))).mode & 0o777).toBe(0o700);
 
       const unauthenticated = await fetch(`${first.baseUrl}/v1/predictions`);
       expect(unauthenticated.status).toBe(401);

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteSocketServer } from './pglite-socket-server.js';
@@ -9,10 +9,15 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
+/** PostgreSQL clients find a server's Unix socket as `<host directory>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
+
 /**
- * Opens the PGlite database under `<dataDir>/pglite` and serves it on a loopback
- * socket, so Prisma and BullMQ talk to it as to any PostgreSQL server. PGlite
- * takes seconds to open: open it once per process.
+ * Opens the PGlite database under `<dataDir>/pglite` and serves it on a Unix
+ * socket under `<dataDir>/socket` that only this user can open, so Prisma and
+ * BullMQ talk to it as to any PostgreSQL server while no other local user or
+ * network peer can (PGlite has no passwords). PGlite takes seconds to open:
+ * open it once per process.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const directory = join(dataDir, 'pglite');
@@ -22,9 +27,10 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   // so BullMQ's `-c search_path=bullmq` never arrives: put its schema on the path here.
   await db.exec('CREATE SCHEMA IF NOT EXISTS bullmq; SET search_path TO public, bullmq;');
   const server = new PGliteSocketServer(db);
-  const port = await server.listen('127.0.0.1');
+  const socketDirectory = resolve(dataDir, 'socket');
+  await server.listenOnPath(join(socketDirectory, `.s.PGSQL.${SOCKET_PORT}`));
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDirectory)}&sslmode=disable`,
     async close() {
       await server.close();
       await db.close();

@@ -1,4 +1,6 @@
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -21,6 +23,31 @@ export class PGliteSocketServer {
 
   constructor(private readonly db: PGlite) {}
 
+  /**
+   * Serves on a Unix socket at `path`, readable and writable by this user only
+   * (mode 0600, in a directory of mode 0700): PGlite asks no password, so the
+   * file system is what keeps other local users and processes out.
+   */
+  async listenOnPath(path: string): Promise<void> {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await chmod(dirname(path), 0o700);
+    // A socket file left by a process that died; PGlite's own lock keeps two live processes off one data directory.
+    await rm(path, { force: true });
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    const previousMask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => resolve());
+      });
+    } finally {
+      process.umask(previousMask);
+    }
+    await chmod(path, 0o600);
+  }
+
+  /** Serves on a loopback TCP port (tests); answers the port. */
   async listen(host = '127.0.0.1'): Promise<number> {
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
