@@ -16,6 +16,8 @@ import { WebAppModule } from './app/web-app.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { EvidenceController } from './evidence/evidence.controller.js';
+import { ArchiveService } from './export/archive.service.js';
+import { ExportController } from './export/export.controller.js';
 import { ForecastsController } from './forecasts/forecasts.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
@@ -70,6 +72,7 @@ export class ApiModule {
         WebhooksController,
         SubscribersController,
         UnsubscribeController,
+        ExportController,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -81,6 +84,7 @@ export class ApiModule {
         SchedulerHealthIndicator,
         AnalysisSeedService,
         StartupService,
+        ArchiveService,
       ],
     };
   }

@@ -131,6 +131,13 @@ export class AppConfig {
   @IsString()
   MAIL_FROM = 'Bellwether <digest@bellwether.invalid>';
 
+  /** The model and the team forecast more than this many percentage points apart is announced as prediction.forecasts_diverge. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  FORECAST_DIVERGENCE_POINTS = 20;
+
   /** Send a digest even when nothing happened in its period. */
   @IsIn(['true', 'false'])
   DIGEST_SEND_EMPTY = 'false';
@@ -159,7 +166,7 @@ const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
   'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'AUDIT_SIGNING_KEY',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
-  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'LOG_FORMAT',
+  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'FORECAST_DIVERGENCE_POINTS', 'LOG_FORMAT',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {

@@ -51,6 +51,23 @@ export interface EventPayloads {
     actor: string;
   };
   'prediction.resolution_undone': { predictionId: string; slug: string; undoneStatus: string; status: string; reason: string; actor: string };
+  /**
+   * The model's probability and the team forecast (geometric mean of the odds of each analyst's latest forecast)
+   * came more than FORECAST_DIVERGENCE_POINTS apart: sent once per crossing, by the move or forecast that crossed.
+   */
+  'prediction.forecasts_diverge': {
+    predictionId: string;
+    slug: string;
+    modelProbability: number;
+    teamProbability: number;
+    /** |model - team| in percentage points. */
+    differencePoints: number;
+    thresholdPoints: number;
+    forecasters: number;
+    /** What moved across the line: the model (a move in the audit trail) or the team (a forecast). */
+    cause: 'model' | 'team';
+    actor: string;
+  };
   /** An open prediction passed its deadline and waits for resolution. */
   'prediction.due': { predictionId: string; slug: string; deadline: string; probability: number; actor: string };
   /** An indicator reading crossed a link's threshold; `evidenceId` is null when the prediction takes no more evidence. */
@@ -96,6 +113,7 @@ export const EVENT_TYPES = [
   'prediction.confidence_changed',
   'prediction.resolved',
   'prediction.resolution_undone',
+  'prediction.forecasts_diverge',
   'prediction.due',
   'indicator.threshold_crossed',
   'signal.pending_review',

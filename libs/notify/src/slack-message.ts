@@ -64,6 +64,11 @@ export function slackText(event: OutboxEventRecord, context: SlackMessageContext
     }
     case 'prediction.resolution_undone':
       return `${context.predictionTitle ?? event.payload.slug}: resolution undone, ${event.payload.status} again — ${event.payload.reason}`;
+    case 'prediction.forecasts_diverge': {
+      const { payload } = event;
+      const leader = payload.modelProbability > payload.teamProbability ? 'the model is higher' : 'the team is higher';
+      return `${context.predictionTitle ?? payload.slug}: the model (${percent(payload.modelProbability)}) and the team (${percent(payload.teamProbability)}, ${payload.forecasters} analyst${payload.forecasters === 1 ? '' : 's'}) disagree by ${Math.round(payload.differencePoints)} pts, more than ${payload.thresholdPoints} — ${leader}`;
+    }
     case 'prediction.due':
       return `${context.predictionTitle ?? event.payload.slug}: deadline passed (${event.payload.deadline.slice(0, 10)}), due for resolution at ${percent(event.payload.probability)}`;
     case 'indicator.threshold_crossed': {

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { applyDelta, GENESIS_HASH, hashAuditEntry } from '#core';
 import { Prisma, type AuditEntry, type AuditKind, type PrismaTransaction } from '#db';
 
+import { ForecastDivergenceService } from './forecast-divergence.service.js';
+
 /** The prediction columns the trail reads and moves; the caller holds the row lock. */
 export interface ChainHead {
   id: string;
@@ -49,6 +51,8 @@ export function auditEntryContent(
 
 @Injectable()
 export class AuditTrailService {
+  constructor(private readonly divergence: ForecastDivergenceService) {}
+
   /**
    * Appends one move to a prediction's chain and moves the prediction with it,
    * inside the caller's transaction. O(1): the head (sequence, hash, log-odds)
@@ -90,6 +94,8 @@ export class AuditTrailService {
     head.logOdds = step.logOddsAfter;
     head.auditSequence = unhashed.sequence;
     head.auditHash = hash;
+    // Every move of the model passes here, so a move that parts it from the team forecast is announced whatever its cause.
+    await this.divergence.afterModelMove(tx, head, step.probabilityBefore, step.probabilityAfter, move.actor);
     return entry;
   }
 }

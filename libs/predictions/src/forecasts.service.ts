@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, teamTrackPoints, type ProbabilityPoint } from '#core';
+import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
 import { PrismaService, type Forecast, type Prediction } from '#db';
 
+import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
 import { PredictionsService } from './predictions.service.js';
 
@@ -51,6 +52,7 @@ export class ForecastsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly predictions: PredictionsService,
+    private readonly divergence: ForecastDivergenceService,
   ) {}
 
   async record(idOrSlug: string, input: ForecastInput, forecaster: Forecaster): Promise<Forecast> {
@@ -65,9 +67,14 @@ export class ForecastsService {
       if (isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is ${head.status.replace('_', ' ')}; it takes no more forecasts`, 'idOrSlug');
       }
-      return tx.forecast.create({
+      const teamBefore = await this.divergence.teamNow(tx, head.id);
+      const forecast = await tx.forecast.create({
         data: { predictionId: head.id, forecaster: forecaster.actor, forecasterName: forecaster.name, probability: input.probability, note, createdAt: new Date() },
       });
+      const model = probabilityFromLogOdds(head.logOdds);
+      const teamAfter = await this.divergence.teamNow(tx, head.id);
+      await this.divergence.announceCrossing(tx, head, { model, team: teamBefore }, { model, team: teamAfter }, 'team', forecaster.actor);
+      return forecast;
     }, CONFIDENCE_TRANSACTION_OPTIONS);
   }
 

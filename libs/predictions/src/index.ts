@@ -53,3 +53,15 @@ export {
   type TeamForecast,
 } from './forecasts.service.js';
 export { countsFrom, isAfterTheFact, TrackScoringService, type ScoredTrack } from './track-scoring.service.js';
+export {
+  ARCHIVE_FORMAT,
+  ARCHIVE_VERSION,
+  keysetPage,
+  pickColumns,
+  readArchiveRows,
+  type ArchiveColumn,
+  type ArchiveRow,
+  type ArchiveTable,
+} from './export/archive-table.js';
+export { PredictionsArchiveService, type ArchivedChainBreak } from './export/predictions-archive.service.js';
+export { ForecastDivergenceService, type ForecastPair } from './forecast-divergence.service.js';

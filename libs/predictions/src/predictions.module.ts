@@ -6,6 +6,8 @@ import { AuditCheckpointsService } from './audit-checkpoints.service.js';
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditVerificationService } from './audit-verification.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { PredictionsArchiveService } from './export/predictions-archive.service.js';
+import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { ForecastsService } from './forecasts.service.js';
 import { PredictionDeadlinesService } from './prediction-deadlines.service.js';
 import { PredictionHistoryService } from './prediction-history.service.js';
@@ -24,6 +26,8 @@ const SERVICES = [
   ScorecardService,
   TrackScoringService,
   ForecastsService,
+  PredictionsArchiveService,
+  ForecastDivergenceService,
 ];
 
 @Module({ imports: [EventsModule], providers: SERVICES, exports: SERVICES })

@@ -24,4 +24,5 @@ export { parseFeedDocument, FeedParseError, type ParsedFeed, type FeedEntry } fr
 export { decodeResponseText } from './response-text-decoding.js';
 export { sourceHealth, SOURCE_FAILING_AFTER_SECONDS, type SourceHealth, type SourceHealthState } from './source-health.js';
 export { MIN_FETCH_INTERVAL_SECONDS, DEFAULT_FETCH_INTERVAL_SECONDS, MAX_BACKOFF_SECONDS } from './source-schedule.js';
+export { IndicatorsArchiveService } from './export/indicators-archive.service.js';
 export { SignalsModule } from './signals.module.js';

@@ -4,6 +4,7 @@ import { EventsModule } from '#events';
 import { PredictionsModule } from '#predictions';
 
 import { DueSourcesScheduler } from './due-sources-scheduler.service.js';
+import { IndicatorsArchiveService } from './export/indicators-archive.service.js';
 import { IndicatorLinksService } from './indicator-links.service.js';
 import { IndicatorReadingsService } from './indicator-readings.service.js';
 import { IndicatorsService } from './indicators.service.js';
@@ -22,7 +23,7 @@ const SOURCE_SERVICES = [SourcesService, SourceFetcher, SourceIngestionService, 
 
 @Module({
   imports: [EventsModule, PredictionsModule],
-  providers: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
-  exports: [IndicatorsService, RulesService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
+  providers: [IndicatorsService, RulesService, IndicatorsArchiveService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
+  exports: [IndicatorsService, RulesService, IndicatorsArchiveService, ...WATCH_SERVICES, ...SOURCE_SERVICES],
 })
 export class SignalsModule {}

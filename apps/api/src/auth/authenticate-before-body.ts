@@ -9,6 +9,9 @@ import type { AuthenticatedRequest } from './auth.decorators.js';
 /** Public API routes that take a body from people without a key (RFC 8058 one-click unsubscribe). */
 const PUBLIC_BODY_ROUTES = /^\/v1\/unsubscribe\//;
 
+/** Routes that read their own JSON body, larger than the parser's limit (an export document for `/v1/import`). */
+const OWN_BODY_ROUTES = /^\/v1\/import\/?$/;
+
 /**
  * Runs before the body parsers: a `/v1` request is authenticated from its
  * header first, and without a valid key its body is never read (the guard
@@ -39,5 +42,5 @@ interface KeylessRequest {
 /** body-parser's `type` test for the JSON parser: JSON bodies, except those of keyless /v1 requests. */
 export function shouldParseJson(incoming: IncomingMessage): boolean {
   const request = incoming as Request & KeylessRequest;
-  return !request.keyless && Boolean(request.is('application/json'));
+  return !request.keyless && !OWN_BODY_ROUTES.test(request.path) && Boolean(request.is('application/json'));
 }

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+
+import { aggregateForecast } from '#core';
+import { AppConfig } from '#config';
+import type { PrismaTransaction } from '#db';
+import { OutboxWriter } from '#events';
+
+/** One side of a comparison: the model's probability and the team forecast (null before any analyst forecast). */
+export interface ForecastPair {
+  model: number;
+  team: { probability: number; forecasters: number } | null;
+}
+
+/**
+ * Announces `prediction.forecasts_diverge` when the model and the team forecast
+ * come more than FORECAST_DIVERGENCE_POINTS apart. Stateless and once per
+ * crossing: the caller gives the pair before and after its change (a move of the
+ * model, or a forecast that moves the team) inside its transaction, under the
+ * prediction's row lock, and an event is written only when the gap goes from
+ * within the threshold to beyond it. Moves that keep it beyond say nothing more.
+ */
+@Injectable()
+export class ForecastDivergenceService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** The team forecast now, from each analyst's latest forecast, read in the caller's transaction. */
+  async teamNow(tx: PrismaTransaction, predictionId: string): Promise<ForecastPair['team']> {
+    const latest = await tx.$queryRaw<{ probability: number }[]>`
+      SELECT DISTINCT ON ("forecaster") "probability" FROM "Forecast"
+       WHERE "predictionId" = ${predictionId}::uuid
+       ORDER BY "forecaster", "createdAt" DESC, "id" DESC`;
+    const probability = aggregateForecast(latest.map((row) => row.probability));
+    return probability === null ? null : { probability, forecasters: latest.length };
+  }
+
+  /** After a move of the model: the team is as it was. */
+  async afterModelMove(tx: PrismaTransaction, prediction: { id: string; slug?: string }, before: number, after: number, actor: string): Promise<void> {
+    if (before === after) return;
+    const team = await this.teamNow(tx, prediction.id);
+    if (!team) return;
+    await this.announceCrossing(tx, prediction, { model: before, team }, { model: after, team }, 'model', actor);
+  }
+
+  async announceCrossing(
+    tx: PrismaTransaction,
+    prediction: { id: string; slug?: string },
+    before: ForecastPair,
+    after: ForecastPair,
+    cause: 'model' | 'team',
+    actor: string,
+  ): Promise<void> {
+    const threshold = this.config.FORECAST_DIVERGENCE_POINTS;
+    if (this.diverges(before) || !this.diverges(after) || !after.team) return;
+    const slug = prediction.slug ?? (await tx.prediction.findUniqueOrThrow({ where: { id: prediction.id }, select: { slug: true } })).slug;
+    await this.outbox.write(tx, [
+      {
+        type: 'prediction.forecasts_diverge',
+        predictionId: prediction.id,
+        payload: {
+          predictionId: prediction.id,
+          slug,
+          modelProbability: after.model,
+          teamProbability: after.team.probability,
+          differencePoints: gapPoints(after.model, after.team.probability),
+          thresholdPoints: threshold,
+          forecasters: after.team.forecasters,
+          cause,
+          actor,
+        },
+      },
+    ]);
+  }
+
+  private diverges(pair: ForecastPair): boolean {
+    return pair.team !== null && gapPoints(pair.model, pair.team.probability) > this.config.FORECAST_DIVERGENCE_POINTS;
+  }
+}
+
+/** |model - team| in percentage points, rounded to a hundredth of a point so float noise cannot make a crossing. */
+function gapPoints(model: number, team: number): number {
+  return Math.round(Math.abs(model - team) * 10_000) / 100;
+}
