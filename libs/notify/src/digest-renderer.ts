@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { Eta } from 'eta';
@@ -9,14 +9,10 @@ import type { DigestFrequency } from '#db';
 import type { DigestContent } from './digest-builder.service.js';
 
 /**
- * The templates live beside this file. Under Jest that is the source tree; the
- * built code runs from dist/, where the build does not copy them, so it reads
- * them from the source tree it was built from.
+ * The templates live beside this file: in the source tree under Jest, and in
+ * dist/ where the build copies them (nest-cli.json `assets`).
  */
-function templatesDirectory(): string {
-  const beside = fileURLToPath(new URL('./digest-templates/', import.meta.url));
-  return existsSync(beside) ? beside : beside.replace(`${'/dist/'}libs/`, '/libs/');
-}
+const TEMPLATES_DIRECTORY = fileURLToPath(new URL('./digest-templates/', import.meta.url));
 
 export interface RenderedDigest {
   subject: string;
@@ -35,7 +31,7 @@ const signedPoints = (points: number): string => `${points >= 0 ? '+' : '−'}${
 
 /** Digest emails from Eta templates in files: an HTML part with its CSS inlined by juice (mail clients drop <style>), and a plain-text part. */
 export class DigestRenderer {
-  private readonly directory = templatesDirectory();
+  private readonly directory = TEMPLATES_DIRECTORY;
   private readonly html = new Eta({ views: this.directory, autoEscape: true, cache: true });
   private readonly text = new Eta({ views: this.directory, autoEscape: false, autoTrim: false, cache: true });
   private readonly css = readFileSync(`${this.directory}digest.css`, 'utf8');
