@@ -100,6 +100,57 @@ describe('hostile input', () => {
     expect(fine.body.type).not.toMatch(/body-too-deep/);
   });
 
+  it('acts only on JSON bodies: a form, plain text, XML or a body without a type is a 415 problem+json', async () => {
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded', 'name=sneaky&role=admin'],
+      ['text/plain', '{"name":"sneaky","role":"admin"}'],
+      ['application/xml', '<key><name>sneaky</name></key>'],
+    ]) {
+      const response = await t.http.post('/v1/api-keys').set(auth(t.adminKey)).set('Content-Type', type!).send(body);
+      expect([response.status, response.headers['content-type'], response.body.errors?.[0]?.field]).toEqual([415, expect.stringMatching(/problem\+json/), 'Content-Type']);
+    }
+    expect((await t.prisma.apiKey.findMany({ where: { name: 'sneaky' } })).length).toBe(0);
+  });
+
+  it('refuses unknown query parameters and prototype keys instead of dropping them, naming them', async () => {
+    const unknownOnPlainRoute = await t.http.get('/v1/predictions/deepseek-blacklisted-12m?admin=true').set(auth(t.adminKey));
+    expect([unknownOnPlainRoute.status, unknownOnPlainRoute.body.errors[0].field]).toEqual([400, 'admin']);
+    const unknownOnList = await t.http.get('/v1/predictions?admin=true').set(auth(t.adminKey));
+    expect(unknownOnList.status).toBe(400);
+    const proto = await t.http.post('/v1/api-keys').set(auth(t.adminKey)).set('Content-Type', 'application/json').send('{"name":"x","role":"viewer","__proto__":{"role":"admin"}}');
+    expect([proto.status, proto.body.errors[0].field]).toEqual([400, '__proto__']);
+    const nested = await t.http.post('/v1/evidence').set(auth(t.adminKey)).send({ summary: 's', impacts: [{ prediction: 'deepseek-blacklisted-12m', likelihoodRatio: 2, constructor: 1 }] });
+    expect([nested.status, nested.body.errors[0].field]).toEqual([400, 'impacts[0].constructor']);
+  });
+
+  it('answers oversized headers with a 431 problem+json, and does not name its framework', async () => {
+    const huge = await t.http.get('/v1/predictions').set(auth(t.adminKey)).set('X-Padding', 'a'.repeat(20_000));
+    expect(huge.status).toBe(431);
+    expect(huge.headers['content-type']).toMatch(/problem\+json/);
+    expect(JSON.parse(huge.text)).toMatchObject({ status: 431, errors: [{ field: 'headers' }] });
+    const plain = await t.http.get('/v1/predictions').set(auth(t.adminKey));
+    expect(plain.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('refuses to revoke the last active admin key, with a 409', async () => {
+    const keys = (await t.http.get('/v1/api-keys').set(auth(t.adminKey))).body.items as { id: string; role: string; revokedAt: string | null }[];
+    const bootstrap = keys.find((key) => key.role === 'admin' && key.revokedAt === null)!;
+    const alone = await t.http.post(`/v1/api-keys/${bootstrap.id}/revoke`).set(auth(t.adminKey));
+    expect([alone.status, alone.body.type]).toEqual([409, expect.stringContaining('last-admin-key')]);
+    const second = await t.http.post('/v1/api-keys').set(auth(t.adminKey)).send({ name: 'second admin', role: 'admin' }).expect(201);
+    await t.http.post(`/v1/api-keys/${bootstrap.id}/revoke`).set(auth(second.body.key)).expect(200);
+    const last = await t.http.post(`/v1/api-keys/${second.body.id}/revoke`).set(auth(second.body.key));
+    expect(last.status).toBe(409);
+    t.adminKey = second.body.key;
+  });
+
+  it('takes only standard five-field cron schedules', async () => {
+    for (const schedule of ['* * *', '@reboot', '0 0 * * * *']) {
+      const response = await t.http.post('/v1/sources').set(auth(t.adminKey)).send({ name: `cron ${schedule}`, kind: 'feed', url: 'https://example.org/feed.xml', schedule });
+      expect([response.status, response.body.errors?.[0]?.field]).toEqual([400, 'schedule']);
+    }
+  });
+
   it('answers every fuzzed request of every operation with a non-5xx, and problem+json naming the field', async () => {
     expect(operations.length).toBeGreaterThan(30);
     const before = await t.prisma.auditEntry.count();

@@ -25,6 +25,7 @@ import { MetricsController } from './health/metrics.controller.js';
 import { QueueHealthIndicator } from './health/queue-health.indicator.js';
 import { SchedulerHealthIndicator } from './health/scheduler-health.indicator.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { RequestShapeGuard } from './http/request-shape.guard.js';
 import { RequestTextGuard } from './http/request-text.guard.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { IndicatorsController } from './indicators/indicators.controller.js';
@@ -78,6 +79,7 @@ export class ApiModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_GUARD, useClass: RequestTextGuard },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         QueueHealthIndicator,

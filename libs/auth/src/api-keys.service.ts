@@ -44,11 +44,23 @@ export class ApiKeysService {
     return this.prisma.apiKey.findMany({ orderBy: { id: 'asc' }, omit: { hash: true } });
   }
 
+  /**
+   * Revokes a key, but never the last active admin key: nobody could then
+   * create or revoke keys again. The active admin keys are locked first, so
+   * two admins revoking each other at once cannot both succeed.
+   */
   async revoke(id: string): Promise<ApiKeySummary> {
-    const existing = await this.prisma.apiKey.findUnique({ where: { id }, omit: { hash: true } });
-    if (!existing) throw new NotFoundError('API key', id, 'id');
-    if (existing.revokedAt) return existing;
-    return this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, omit: { hash: true } });
+    return this.prisma.$transaction(async (tx) => {
+      const admins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "ApiKey" WHERE "role" = 'admin' AND "revokedAt" IS NULL ORDER BY "id" FOR UPDATE`;
+      const existing = await tx.apiKey.findUnique({ where: { id }, omit: { hash: true } });
+      if (!existing) throw new NotFoundError('API key', id, 'id');
+      if (existing.revokedAt) return existing;
+      if (existing.role === 'admin' && admins.every((admin) => admin.id === id)) {
+        throw new DomainError('conflict', 'last-admin-key', 'This is the last active admin key: create another admin key before revoking it', 'id');
+      }
+      return tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, omit: { hash: true } });
+    });
   }
 
   async authenticate(token: string): Promise<Principal | null> {

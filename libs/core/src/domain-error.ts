@@ -3,7 +3,7 @@
  * (the problem+json `type`), a message for people, and the offending field when
  * bad input caused it. The libraries never speak HTTP; the API maps kinds to statuses.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable';
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'unprocessable' | 'unsupported_media_type';
 
 export class DomainError extends Error {
   constructor(

@@ -37,6 +37,10 @@ describe('specialAddressKind', () => {
     expect(specialAddressKind('64:ff9b::10.0.0.1')).toBe('private');
     expect(specialAddressKind('::ffff:8.8.8.8')).toBeNull();
     expect(embeddedIpv4('::ffff:c0a8:101')).toBe('192.168.1.1');
+    // IPv4-translated (::ffff:0:0/96) addresses are judged as the IPv4 host too.
+    expect(specialAddressKind('::ffff:0:7f00:1')).toBe('loopback');
+    expect(specialAddressKind('::ffff:0:10.0.0.1')).toBe('private');
+    expect(embeddedIpv4('::ffff:0:808:808')).toBe('8.8.8.8');
     expect(embeddedIpv4('2606:4700::1')).toBeNull();
   });
 

@@ -68,7 +68,7 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address stands for, where it is only a wrapper
- * (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64
+ * (IPv4-mapped `::ffff:a.b.c.d`, IPv4-translated `::ffff:0:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64
  * `64:ff9b::a.b.c.d`): such an address reaches the IPv4 host, so it is judged as that host.
  */
 export function embeddedIpv4(address: string): string | null {
@@ -78,8 +78,10 @@ export function embeddedIpv4(address: string): string | null {
   const zeros = (count: number): boolean => prefix.slice(0, count).every((group) => group === 0);
   const mapped = zeros(5) && prefix[5] === 0xffff;
   const compatible = zeros(6) && (groups[6] !== 0 || (groups[7] ?? 0) > 1);
+  // SIIT's IPv4-translated addresses (::ffff:0:a.b.c.d, RFC 2765) reach the IPv4 host as well.
+  const translated = zeros(4) && prefix[4] === 0xffff && prefix[5] === 0;
   const nat64 = prefix[0] === 0x64 && prefix[1] === 0xff9b && prefix.slice(2).every((group) => group === 0);
-  if (!mapped && !compatible && !nat64) return null;
+  if (!mapped && !compatible && !translated && !nat64) return null;
   const high = groups[6] ?? 0;
   const low = groups[7] ?? 0;
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');

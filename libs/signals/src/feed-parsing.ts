@@ -1,5 +1,7 @@
 import { decodeHTML } from 'entities';
 
+import { jsonNestingExceeds } from '#core';
+
 import { parseFeedDate } from './feed-dates.js';
 import { absoluteLink, documentBase, nestedBase } from './feed-links.js';
 import { fieldText, repairText, truncate, xmlContentToString, type TextKind } from './feed-text.js';
@@ -308,7 +310,11 @@ function cdfItems(channel: XmlElement, base: string, depth = 0): RawEntry[] {
 
 // ---- JSON Feed -------------------------------------------------------------
 
+/** Deeper than any real JSON Feed nests; refused before parsing, as XML nesting is. */
+const MAX_JSON_FEED_DEPTH = 64;
+
 function readJsonFeed(text: string, base: string): FormatReading {
+  if (jsonNestingExceeds(text, MAX_JSON_FEED_DEPTH)) throw new FeedParseError(`The document nests deeper than ${MAX_JSON_FEED_DEPTH} levels, which is refused`);
   let document: unknown;
   try {
     document = JSON.parse(text);

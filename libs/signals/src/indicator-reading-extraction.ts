@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 
-import { JsonPointerError, resolveJsonPointer } from '#core';
+import { jsonNestingExceeds, JsonPointerError, resolveJsonPointer } from '#core';
 
 export interface ExtractedReading {
   value: number;
@@ -22,6 +22,9 @@ export class ReadingExtractionError extends Error {
 
 export const MAX_CSV_ROWS = 100_000;
 
+/** Deeper than any real JSON endpoint nests; checked before parsing. */
+export const MAX_JSON_DEPTH = 64;
+
 /**
  * A number from JSON or CSV: a JSON number, or a string such as "1234.5",
  * " -3 ", "1,234,567.8" (thousands separators) or "12%". Anything else is not a reading.
@@ -38,6 +41,8 @@ export function toReadingValue(raw: unknown): number | null {
 
 /** The value at a JSON Pointer of a JSON document, observed at `observedAt` (the fetch's time, or the server's Last-Modified). */
 export function readingFromJson(text: string, pointer: string, observedAt: Date): ExtractedReading {
+  // A hostile document under the size cap can still nest deep enough to cost hundreds of MB once parsed.
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) throw new ReadingExtractionError(`The response nests deeper than ${MAX_JSON_DEPTH} levels, which is refused`);
   let document: unknown;
   try {
     document = JSON.parse(text.replace(/^\uFEFF/, ''));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, NotFoundError } from '#core';
-import { PrismaService, type IndicatorReading, type Page, type Prisma, type PredictionStatus } from '#db';
+import { PrismaService, type Indicator, type IndicatorReading, type Page, type Prisma, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 import { EvidenceService } from '#predictions';
 
@@ -9,6 +9,7 @@ import { lockIndicator } from './indicator-links.service.js';
 import { IndicatorsService } from './indicators.service.js';
 import { isHttpUrl } from './signal-identity.js';
 import { thresholdCrossing, type CrossingDirection } from './threshold-crossing.js';
+import { uuidV7 } from './uuid-v7.js';
 
 export interface NewIndicatorReading {
   value: number;
@@ -51,6 +52,37 @@ const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
 const CLOSED: readonly PredictionStatus[] = ['resolved_true', 'resolved_false', 'annulled'];
 
+/** Rows per insert statement of a batch: well inside PostgreSQL's parameter limit at seven columns a row. */
+const INSERT_CHUNK = 5_000;
+
+export interface RecordedBatch {
+  recorded: number;
+  duplicates: number;
+  /** Inputs the rules refused, by their position in the batch. */
+  refused: { index: number; reason: string }[];
+  crossings: ThresholdCrossingRecord[];
+}
+
+/** The checks every reading passes before anything is stored, so a refusal names the reading's own field. */
+function assertReadingInput(input: NewIndicatorReading): void {
+  if (!Number.isFinite(input.value)) throw new DomainError('invalid', 'bad-reading-value', 'value must be a finite number', 'value');
+  if (!(input.observedAt instanceof Date) || Number.isNaN(input.observedAt.getTime())) {
+    throw new DomainError('invalid', 'bad-observed-at', 'observedAt must be a date', 'observedAt');
+  }
+  if (input.observedAt.getTime() > Date.now() + MAX_FUTURE_MS) {
+    throw new DomainError('invalid', 'observed-in-future', 'observedAt is more than a day in the future', 'observedAt');
+  }
+  if (input.sourceUrl != null && !isHttpUrl(input.sourceUrl)) {
+    throw new DomainError('invalid', 'invalid-source-url', 'sourceUrl must be an http(s) URL', 'sourceUrl');
+  }
+  if (input.sourceId != null && !UUID.test(input.sourceId)) throw new DomainError('invalid', 'invalid-source-id', 'sourceId must be a source id', 'sourceId');
+}
+
+function indicatorIdOf(indicatorId: string): string {
+  if (!UUID.test(indicatorId)) throw new NotFoundError('Indicator', indicatorId, 'indicatorId');
+  return indicatorId.toLowerCase();
+}
+
 @Injectable()
 export class IndicatorReadingsService {
   constructor(
@@ -74,20 +106,8 @@ export class IndicatorReadingsService {
    * readings around it.
    */
   async record(indicatorId: string, input: NewIndicatorReading, actor: string): Promise<RecordedReading> {
-    if (!Number.isFinite(input.value)) throw new DomainError('invalid', 'bad-reading-value', 'value must be a finite number', 'value');
-    if (!(input.observedAt instanceof Date) || Number.isNaN(input.observedAt.getTime())) {
-      throw new DomainError('invalid', 'bad-observed-at', 'observedAt must be a date', 'observedAt');
-    }
-    if (input.observedAt.getTime() > Date.now() + MAX_FUTURE_MS) {
-      throw new DomainError('invalid', 'observed-in-future', 'observedAt is more than a day in the future', 'observedAt');
-    }
-    // Checked before anything is stored, so the refusal names the reading's field rather than the evidence's.
-    if (input.sourceUrl != null && !isHttpUrl(input.sourceUrl)) {
-      throw new DomainError('invalid', 'invalid-source-url', 'sourceUrl must be an http(s) URL', 'sourceUrl');
-    }
-    if (input.sourceId != null && !UUID.test(input.sourceId)) throw new DomainError('invalid', 'invalid-source-id', 'sourceId must be a source id', 'sourceId');
-    if (!UUID.test(indicatorId)) throw new NotFoundError('Indicator', indicatorId, 'indicatorId');
-    const id = indicatorId.toLowerCase();
+    assertReadingInput(input);
+    const id = indicatorIdOf(indicatorId);
     const sourceId = input.sourceId ?? null;
 
     return this.prisma.$transaction(
@@ -118,73 +138,171 @@ export class IndicatorReadingsService {
           },
         });
         if (!previous) return { reading, duplicate: false, crossings: [] };
-
-        // In ascending prediction id, the order the engine locks predictions in: a reading crossing links to two
-        // predictions takes their locks in the same order as every other writer, so it cannot deadlock with one.
-        const links = await tx.indicatorLink.findMany({
-          where: { indicatorId: id },
-          include: { prediction: { select: { slug: true, status: true } } },
-          orderBy: [{ predictionId: 'asc' }, { threshold: 'asc' }, { id: 'asc' }],
-        });
-        const crossings: ThresholdCrossingRecord[] = [];
-        for (const link of links) {
-          const direction = thresholdCrossing(previous.value, input.value, link.threshold);
-          if (!direction) continue;
-          const likelihoodRatio = direction === 'up' ? link.likelihoodRatioUp : link.likelihoodRatioDown;
-          const crossing = {
-            linkId: link.id,
-            predictionId: link.predictionId,
-            predictionSlug: link.prediction.slug,
-            threshold: link.threshold,
-            direction,
-            likelihoodRatio,
-          };
-          if (CLOSED.includes(link.prediction.status)) {
-            crossings.push({ ...crossing, evidenceId: null });
-            continue;
-          }
-          const recorded = await this.evidence.record(
-            {
-              summary: `${indicator.name} crossed ${link.threshold} ${indicator.unit} ${direction === 'up' ? 'upward' : 'downward'} (${previous.value} → ${input.value})`,
-              sourceUrl: input.sourceUrl ?? null,
-              observedAt: input.observedAt,
-              // The link's likelihood ratio is the whole calibrated effect of a crossing; the reading itself is a measurement.
-              reliability: 1,
-              impacts: [{ prediction: link.predictionId, likelihoodRatio }],
-              indicatorReadingId: reading.id,
-            },
-            actor,
-            tx,
-          );
-          crossings.push({ ...crossing, evidenceId: recorded.id });
-        }
-        await this.outbox.write(
-          tx,
-          crossings.map((crossing) => ({
-            type: 'indicator.threshold_crossed' as const,
-            predictionId: crossing.predictionId,
-            payload: {
-              indicatorId: id,
-              indicatorSlug: indicator.slug,
-              indicatorName: indicator.name,
-              unit: indicator.unit,
-              readingId: reading.id,
-              previousValue: previous.value,
-              value: input.value,
-              observedAt: input.observedAt.toISOString(),
-              threshold: crossing.threshold,
-              direction: crossing.direction,
-              predictionId: crossing.predictionId,
-              predictionSlug: crossing.predictionSlug,
-              likelihoodRatio: crossing.likelihoodRatio,
-              evidenceId: crossing.evidenceId,
-            },
-          })),
-        );
+        const crossings = await this.recordCrossings(tx, indicator, await this.linksOf(tx, id), previous, reading, actor);
         return { reading, duplicate: false, crossings };
       },
       { maxWait: 20_000, timeout: 30_000 },
     );
+  }
+
+  /**
+   * Many readings of one indicator at once (a CSV source's rows), with the
+   * same rules as `record` taken one by one in observedAt order, in one
+   * transaction and a few statements: repeats found with one query, the new
+   * rows inserted in chunks, crossings derived between consecutive readings of
+   * the batch that are the newest of the series. A reading the rules refuse is
+   * reported by its position and the rest go on.
+   */
+  async recordMany(indicatorId: string, inputs: readonly NewIndicatorReading[], actor: string): Promise<RecordedBatch> {
+    const id = indicatorIdOf(indicatorId);
+    const refused: { index: number; reason: string }[] = [];
+    const valid: { index: number; input: NewIndicatorReading }[] = [];
+    inputs.forEach((input, index) => {
+      try {
+        assertReadingInput(input);
+        valid.push({ index, input });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refused.push({ index, reason: error.message });
+      }
+    });
+    if (valid.length === 0) return { recorded: 0, duplicates: 0, refused, crossings: [] };
+
+    return this.prisma.$transaction(
+      async (tx) => {
+        if (!(await lockIndicator(tx, id))) throw new NotFoundError('Indicator', indicatorId, 'indicatorId');
+        const indicator = await tx.indicator.findUniqueOrThrow({ where: { id } });
+        const readingKey = (observedAt: Date, value: number, sourceId: string | null) => `${observedAt.getTime()}|${value}|${sourceId ?? ''}`;
+        const times = [...new Set(valid.map(({ input }) => input.observedAt.toISOString()))];
+        const existing = await tx.$queryRaw<{ observedAt: Date; value: number; sourceId: string | null }[]>`
+          SELECT r."observedAt", r."value", r."sourceId" FROM "IndicatorReading" r
+          JOIN unnest(${times}::timestamp(3)[]) AS wanted("observedAt") ON r."observedAt" = wanted."observedAt"
+          WHERE r."indicatorId" = ${id}::uuid`;
+        const seen = new Set(existing.map((row) => readingKey(row.observedAt, row.value, row.sourceId)));
+        // Stable: readings with the same time keep the order they came in, as one-by-one recording would.
+        const fresh = valid
+          .filter(({ input }) => {
+            const key = readingKey(input.observedAt, input.value, input.sourceId ?? null);
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          })
+          .sort((a, b) => a.input.observedAt.getTime() - b.input.observedAt.getTime() || a.index - b.index);
+        const duplicates = valid.length - fresh.length;
+        if (fresh.length === 0) return { recorded: 0, duplicates, refused, crossings: [] };
+
+        const newest = await tx.indicatorReading.findFirst({ where: { indicatorId: id }, orderBy: [{ observedAt: 'desc' }, { id: 'desc' }] });
+        const stored: IndicatorReading[] = [];
+        // One multi-row insert per chunk over unnest(): one array parameter per column rather than one per cell.
+        for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
+          const chunk = fresh.slice(start, start + INSERT_CHUNK).map(({ input }) => input);
+          stored.push(
+            ...(await tx.$queryRaw<IndicatorReading[]>`
+              INSERT INTO "IndicatorReading" ("id", "indicatorId", "value", "observedAt", "note", "sourceUrl", "sourceId", "createdById")
+              SELECT row.id, ${id}::uuid, row.value, row."observedAt", row.note, row."sourceUrl", row."sourceId", ${actor}
+              FROM unnest(
+                ${chunk.map(() => uuidV7())}::uuid[],
+                ${chunk.map((input) => input.value)}::float8[],
+                ${chunk.map((input) => input.observedAt.toISOString())}::timestamp(3)[],
+                ${chunk.map((input) => input.note ?? null)}::text[],
+                ${chunk.map((input) => input.sourceUrl ?? null)}::text[],
+                ${chunk.map((input) => input.sourceId ?? null)}::uuid[]
+              ) AS row(id, value, "observedAt", note, "sourceUrl", "sourceId")
+              RETURNING *`),
+          );
+        }
+        // Ids are time-ordered and assigned in insertion order, which is observedAt order.
+        stored.sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime() || (a.id < b.id ? -1 : 1));
+
+        const crossings: ThresholdCrossingRecord[] = [];
+        const links = await this.linksOf(tx, id);
+        let previous = newest;
+        for (const reading of stored) {
+          // Only readings that are the newest of the series cross; a backfill before the newest stored one does not.
+          if (newest && reading.observedAt < newest.observedAt) continue;
+          if (previous && links.length > 0) crossings.push(...(await this.recordCrossings(tx, indicator, links, previous, reading, actor)));
+          previous = reading;
+        }
+        return { recorded: stored.length, duplicates, refused, crossings };
+      },
+      { maxWait: 20_000, timeout: 120_000 },
+    );
+  }
+
+  /** The indicator's links in ascending prediction id, the order the engine locks predictions in, so a crossing cannot deadlock with another writer. */
+  private linksOf(tx: Prisma.TransactionClient, indicatorId: string) {
+    return tx.indicatorLink.findMany({
+      where: { indicatorId },
+      include: { prediction: { select: { slug: true, status: true } } },
+      orderBy: [{ predictionId: 'asc' }, { threshold: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** Derived evidence and an `indicator.threshold_crossed` event for each link whose threshold lies between two consecutive readings. */
+  private async recordCrossings(
+    tx: Prisma.TransactionClient,
+    indicator: Indicator,
+    links: Awaited<ReturnType<IndicatorReadingsService['linksOf']>>,
+    previous: IndicatorReading,
+    reading: IndicatorReading,
+    actor: string,
+  ): Promise<ThresholdCrossingRecord[]> {
+    const crossings: ThresholdCrossingRecord[] = [];
+    for (const link of links) {
+      const direction = thresholdCrossing(previous.value, reading.value, link.threshold);
+      if (!direction) continue;
+      const likelihoodRatio = direction === 'up' ? link.likelihoodRatioUp : link.likelihoodRatioDown;
+      const crossing = {
+        linkId: link.id,
+        predictionId: link.predictionId,
+        predictionSlug: link.prediction.slug,
+        threshold: link.threshold,
+        direction,
+        likelihoodRatio,
+      };
+      if (CLOSED.includes(link.prediction.status)) {
+        crossings.push({ ...crossing, evidenceId: null });
+        continue;
+      }
+      const recorded = await this.evidence.record(
+        {
+          summary: `${indicator.name} crossed ${link.threshold} ${indicator.unit} ${direction === 'up' ? 'upward' : 'downward'} (${previous.value} → ${reading.value})`,
+          sourceUrl: reading.sourceUrl,
+          observedAt: reading.observedAt,
+          // The link's likelihood ratio is the whole calibrated effect of a crossing; the reading itself is a measurement.
+          reliability: 1,
+          impacts: [{ prediction: link.predictionId, likelihoodRatio }],
+          indicatorReadingId: reading.id,
+        },
+        actor,
+        tx,
+      );
+      crossings.push({ ...crossing, evidenceId: recorded.id });
+    }
+    await this.outbox.write(
+      tx,
+      crossings.map((crossing) => ({
+        type: 'indicator.threshold_crossed' as const,
+        predictionId: crossing.predictionId,
+        payload: {
+          indicatorId: indicator.id,
+          indicatorSlug: indicator.slug,
+          indicatorName: indicator.name,
+          unit: indicator.unit,
+          readingId: reading.id,
+          previousValue: previous.value,
+          value: reading.value,
+          observedAt: reading.observedAt.toISOString(),
+          threshold: crossing.threshold,
+          direction: crossing.direction,
+          predictionId: crossing.predictionId,
+          predictionSlug: crossing.predictionSlug,
+          likelihoodRatio: crossing.likelihoodRatio,
+          evidenceId: crossing.evidenceId,
+        },
+      })),
+    );
+    return crossings;
   }
 
   /** The series in observedAt order, optionally between from and to (both inclusive, as for evidence). */

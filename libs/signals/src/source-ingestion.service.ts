@@ -165,9 +165,10 @@ export class SourceIngestionService {
   }
 
   /**
-   * Readings go through the readings service, which skips exact repeats and
-   * derives evidence from threshold crossings. A reading it refuses (a time
-   * far in the future, say) is reported, not fatal to the rest.
+   * Readings go through the readings service as one batch (a CSV of 100,000
+   * rows is a few statements, not 100,000 transactions), which skips exact
+   * repeats and derives evidence from threshold crossings. A reading it
+   * refuses (a time far in the future, say) is reported, not fatal to the rest.
    */
   private async recordReadings(
     source: Source,
@@ -175,22 +176,14 @@ export class SourceIngestionService {
     readings: readonly (ExtractedReading & { line?: number })[],
   ): Promise<{ recorded: number; refused: { line: number; reason: string }[] }> {
     if (!source.indicatorId) throw new ReadingExtractionError('The source names no indicator');
-    let recorded = 0;
-    const refused: { line: number; reason: string }[] = [];
-    for (const [index, reading] of readings.entries()) {
-      try {
-        const result = await this.readings.record(
-          source.indicatorId,
-          { value: reading.value, observedAt: reading.observedAt, sourceUrl: url, sourceId: source.id, note: `From source "${source.name}"` },
-          SOURCE_FETCH_ACTOR,
-        );
-        if (!result.duplicate) recorded += 1;
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
-        refused.push({ line: reading.line ?? index + 1, reason: error.message });
-      }
-    }
-    return { recorded, refused };
+    const note = `From source "${source.name}"`;
+    const batch = await this.readings.recordMany(
+      source.indicatorId,
+      readings.map((reading) => ({ value: reading.value, observedAt: reading.observedAt, sourceUrl: url, sourceId: source.id, note })),
+      SOURCE_FETCH_ACTOR,
+    );
+    const refused = batch.refused.map(({ index, reason }) => ({ line: readings[index]?.line ?? index + 1, reason }));
+    return { recorded: batch.recorded, refused };
   }
 
   private async recordSuccess(source: Source, startedAt: Date, response: FetchedResponse, stored: Stored): Promise<FetchOutcome> {

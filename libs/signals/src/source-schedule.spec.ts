@@ -67,4 +67,13 @@ describe('next fetch after an answer', () => {
     }
     expect(() => assertValidCron('*/15 * * * *')).not.toThrow();
   });
+
+  it('takes only standard five-field expressions: no macros, no missing or extra fields', () => {
+    for (const schedule of ['* * *', '@reboot', '@hourly', '0 0 * * * *', '* * * * * * *', '', '* * * * ?', '*/0 * * * *']) {
+      expect(() => assertValidCron(schedule)).toThrow(DomainError);
+    }
+    for (const schedule of ['0 6 * * 1-5', '*/10 8-18 * * MON-FRI', '0 0 1,15 * *', '30 2 * JAN,JUL SUN']) {
+      expect(() => assertValidCron(schedule)).not.toThrow();
+    }
+  });
 });

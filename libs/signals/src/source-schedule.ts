@@ -19,8 +19,25 @@ export interface SourceTiming {
   minIntervalSeconds: number | null;
 }
 
-/** Throws a DomainError naming `schedule` unless the cron expression parses. */
+/** One cron field: numbers, names, `*`, ranges, steps and lists; no macros such as `@reboot`. */
+const CRON_FIELD = /^(?:\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:\/[0-9]+)?(?:,(?:\*|[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:\/[0-9]+)?)*$/;
+
+/**
+ * Throws a DomainError naming `schedule` unless it is a standard five-field
+ * cron expression (minute hour day-of-month month day-of-week, UTC) that
+ * parses. cron-parser alone also takes fewer fields, a seconds field and
+ * macros, none of which a fetch schedule should mean.
+ */
 export function assertValidCron(schedule: string): void {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) {
+    throw new DomainError(
+      'invalid',
+      'invalid-schedule',
+      'schedule must be a five-field cron expression (minute hour day-of-month month day-of-week, UTC), e.g. "*/15 * * * *"',
+      'schedule',
+    );
+  }
   try {
     CronExpressionParser.parse(schedule, { tz: 'UTC' });
   } catch (error) {
@@ -70,4 +87,22 @@ export function nextFetchAfterFailure(
   const random = options.random ?? Math.random;
   const delayMs = Math.max(backoffSeconds(failureStreak), clampRequested(options.retryAfterSeconds)) * 1000;
   return new Date(now.getTime() + delayMs + jitterMs(delayMs, random));
+}
+
+/** A host that answered 429 or 503 without a Retry-After is left alone this long. */
+export const HOST_BACKOFF_SECONDS = 60;
+
+/** How long every source on a host waits after the host answered 429 or 503: its Retry-After (capped at a day), else a minute. */
+export function hostBackoffSeconds(retryAfterSeconds: number | null | undefined): number {
+  return Math.max(HOST_BACKOFF_SECONDS, clampRequested(retryAfterSeconds));
+}
+
+/**
+ * When to try a source whose fetch was put off without asking the server (its
+ * host is backing off, or stayed busy): not before `retryAt`, spread by up to
+ * 10% so a host's sources do not all come back in the same instant. Not a failure.
+ */
+export function nextFetchAfterDeferral(retryAt: Date, now: Date, random: () => number = Math.random): Date {
+  const at = Math.max(retryAt.getTime(), now.getTime() + 1000);
+  return new Date(at + jitterMs(at - now.getTime(), random));
 }

@@ -14,6 +14,8 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   forbidden: HttpStatus.FORBIDDEN,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 /** Maps everything thrown while serving a request to problem+json. Unknown errors become a 500 with an errorId in the log. */

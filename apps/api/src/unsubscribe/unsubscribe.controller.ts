@@ -5,6 +5,7 @@ import { IsString, MaxLength } from 'class-validator';
 import { SubscribersService } from '#notify';
 
 import { Public } from '../auth/auth.decorators.js';
+import { AcceptsContentTypes } from '../http/request-shape.guard.js';
 
 export class UnsubscribeParams {
   @IsString()
@@ -41,6 +42,8 @@ export class UnsubscribeController {
 
   @Post(':token')
   @HttpCode(200)
+  // RFC 8058: mail clients post `List-Unsubscribe=One-Click` as a form.
+  @AcceptsContentTypes('application/x-www-form-urlencoded', 'multipart/form-data')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiOkResponse({ description: 'Unsubscribed (also when already unsubscribed)' })
   async unsubscribe(@Param() params: UnsubscribeParams): Promise<string> {
