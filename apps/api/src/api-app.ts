@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 
 import type { AppConfig } from '#config';
 import type { DatabaseConnection } from '#db';
+import { BootQuietLogger } from '#logging';
 
 import { ApiKeysService } from '#auth';
 
@@ -12,6 +13,7 @@ import { ApiModule } from './api.module.js';
 import { authenticateBeforeBody, shouldParseJson } from './auth/authenticate-before-body.js';
 import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
 import { answerClientErrorsWithProblems } from './http/client-error-problems.js';
+import { createOpenApiDocument } from './http/openapi-document.js';
 import { refuseDeepJson } from './http/request-text.guard.js';
 
 const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
@@ -22,7 +24,7 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
     bufferLogs: true,
     rawBody: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootQuietLogger(app.get(Logger)));
   // Naming the framework tells an attacker where to start; it helps no client.
   app.disable('x-powered-by');
   answerClientErrorsWithProblems(app.getHttpServer());
@@ -32,15 +34,7 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
   app.useBodyParser('json', jsonOptions);
   app.setGlobalPrefix('v1', { exclude: [...UNPREFIXED_ROUTES, ...WEB_APP_ROUTES] });
   setUpWebApp(app);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Bellwether')
-      .setDescription('Predictions, the signals that bear on them, and explicit Bayesian confidence with an audit trail.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, bw_...' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   return app;
 }

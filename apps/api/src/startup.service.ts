@@ -9,6 +9,8 @@ import { AnalysisSeedService } from './seed/analysis-seed.service.js';
 @Injectable()
 export class StartupService implements OnApplicationBootstrap {
   adminKeyOrigin: AdminKeyOrigin | null = null;
+  /** What the seed created in this start (`null`: seeding is off). */
+  seeded: { created: string[] } | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -17,7 +19,7 @@ export class StartupService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.SEED === 'true') await this.seed.seed();
+    if (this.config.SEED === 'true') this.seeded = await this.seed.seed();
     this.adminKeyOrigin = await this.apiKeys.ensureAdminKey();
   }
 }

@@ -37,7 +37,7 @@ export class CreateWebhookDto {
   @Length(1, 100, { each: true })
   predictions?: string[];
 
-  @ApiPropertyOptional({ description: 'prediction.confidence_changed only when the probability moved at least this much (0..1)', example: 0.05, nullable: true })
+  @ApiPropertyOptional({ description: 'prediction.confidence_changed only when the probability moved at least this much (0..1)', example: 0.05, nullable: true, type: Number })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
