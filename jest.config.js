@@ -34,5 +34,7 @@ export default {
       testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'],
       testTimeout: 60000,
     },
+    // Fault drills stop and restart servers of their own (npm run test:faults).
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.fault-spec.ts'] },
   ],
 };

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 
 import { DomainError, type DomainErrorKind } from '#core';
 
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from './problem-details.js';
 import { RequestValidationError } from './request-validation.error.js';
 
@@ -32,6 +33,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const requestId = (request as Request & { id?: unknown }).id;
     if (typeof requestId === 'string') problem.requestId = requestId;
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="bellwether"');
+    if (problem.type === problemType('database-unavailable')) response.setHeader('Retry-After', '5');
     if (response.headersSent) return;
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
@@ -80,6 +82,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // The router refuses a path segment it cannot percent-decode before any of our code runs.
       const errors = status === 400 && /decode param/i.test(detail) ? [{ field: 'path', message: detail }] : undefined;
       return { type: problemType(httpCode(status)), title: httpTitle(status), status, detail, ...(errors ? { errors } : {}), ...(checks ? { checks } : {}) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'The database is unreachable');
+      return {
+        type: problemType('database-unavailable'),
+        title: 'The database is unavailable',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: 'The database cannot be reached right now, so the request was not carried out. Retry shortly (with the same Idempotency-Key, if you sent one).',
+      };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Unhandled error while serving a request');
