@@ -26,6 +26,8 @@ const shared = {
 };
 
 export default {
+  // Suites boot real apps on a shared 2-core machine: a hook or test may take seconds.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {

@@ -18,6 +18,7 @@ describe.each([['redis'], ['postgres']] as const)('the audit check job scheduler
     expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([
       'mark-due-predictions-every-5-minutes',
       'record-quiet-days-hourly',
+      'sign-audit-checkpoints-hourly',
       'verify-audit-hourly',
     ]);
 
