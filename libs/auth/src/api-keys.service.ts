@@ -7,6 +7,7 @@ import { AppConfig } from '#config';
 import { DomainError, NotFoundError } from '#core';
 import { PrismaService, type ApiKey, type ApiKeyRole } from '#db';
 
+import { API_KEY_REVOKED_CHANNEL, ApiKeyCache } from './api-key-cache.js';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token.js';
 
 export interface Principal {
@@ -32,6 +33,7 @@ export class ApiKeysService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
+    private readonly cache: ApiKeyCache,
   ) {}
 
   async create(input: { name: string; role: ApiKeyRole }): Promise<{ token: string; key: ApiKeySummary }> {
@@ -47,10 +49,12 @@ export class ApiKeysService {
   /**
    * Revokes a key, but never the last active admin key: nobody could then
    * create or revoke keys again. The active admin keys are locked first, so
-   * two admins revoking each other at once cannot both succeed.
+   * two admins revoking each other at once cannot both succeed. The key is
+   * dropped from this process's cache once committed, and from every other
+   * process's by the notification the commit delivers.
    */
   async revoke(id: string): Promise<ApiKeySummary> {
-    return this.prisma.$transaction(async (tx) => {
+    const revoked = await this.prisma.$transaction(async (tx) => {
       const admins = await tx.$queryRaw<{ id: string }[]>`
         SELECT "id" FROM "ApiKey" WHERE "role" = 'admin' AND "revokedAt" IS NULL ORDER BY "id" FOR UPDATE`;
       const existing = await tx.apiKey.findUnique({ where: { id }, omit: { hash: true } });
@@ -59,19 +63,35 @@ export class ApiKeysService {
       if (existing.role === 'admin' && admins.every((admin) => admin.id === id)) {
         throw new DomainError('conflict', 'last-admin-key', 'This is the last active admin key: create another admin key before revoking it', 'id');
       }
-      return tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, omit: { hash: true } });
+      const updated = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, omit: { hash: true } });
+      // Delivered to every listening process when (and only if) this transaction commits.
+      if (this.config.databaseKind === 'postgres') await tx.$executeRaw`SELECT pg_notify(${API_KEY_REVOKED_CHANNEL}, ${id})`;
+      return updated;
     });
+    this.cache.drop(id);
+    return revoked;
   }
 
+  /**
+   * The principal of a valid, unrevoked key, or null. Proven keys are served from
+   * the in-process cache (keyed by the token's hash) for up to 30 s; `lastUsedAt`
+   * is then written when the cache has to ask the database again.
+   */
   async authenticate(token: string): Promise<Principal | null> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) return null;
+    const tokenHash = hashApiKeyToken(token);
+    const cached = this.cache.get(tokenHash);
+    if (cached) return { keyId: cached.keyId, name: cached.name, role: cached.role };
+    const mark = this.cache.mark;
     const key = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
     if (!key || key.revokedAt || !tokenMatchesHash(token, key.hash)) return null;
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
     }
-    return { keyId: key.id, name: key.name, role: key.role };
+    const principal = { keyId: key.id, name: key.name, role: key.role };
+    this.cache.set(tokenHash, principal, mark);
+    return { ...principal };
   }
 
   /**
