@@ -164,6 +164,7 @@ describe('rules', () => {
           indicator: { id: expect.any(String), slug: 'huawei-ascend-adoption' },
           impacts: [{ prediction: expect.any(String), predictionSlug: 'us-china-ai-bifurcation', direction: 'supports', strength: 'moderate' }],
           autoAccept: false,
+          terms: ['export controls'],
         },
       ]);
     });
@@ -202,7 +203,7 @@ describe('rules', () => {
         ],
       });
       const outcome = await t.app.get(SignalRoutingService).route(fetched);
-      expect(outcome).toEqual({ matched: 1, unmatched: 1, autoAccepted: 0 });
+      expect(outcome).toEqual({ matched: 1, unmatched: 1, autoAccepted: 0, suggested: 0 });
       const routed = await item(fetched[0]!.id);
       expect(routed.status).toBe('pending');
       expect(routed.matches).toEqual([expect.objectContaining({ ruleName: 'Wire only', indicator: null })]);

@@ -6,4 +6,4 @@ export * from './generated/prisma/client.js';
 export { applyMigrations, readMigrations, type MigrationFile } from './migrations.js';
 export { MIGRATIONS_DIRECTORY, openDatabase, type OpenDatabase } from './open-database.js';
 export { PrismaService, type PrismaTransaction } from './prisma.service.js';
-export { decodeCursor, pageQuery, toPage, type Page, type PageRequest } from './cursor-page.js';
+export { decodeCursor, decodeRankedCursor, encodeRankedCursor, pageQuery, toPage, toRankedPage, type Page, type PageRequest, type RankedPosition } from './cursor-page.js';

@@ -12,7 +12,18 @@ import {
   type EvidenceDirection,
   type EvidenceStrength,
 } from '#core';
-import { Prisma, PrismaService, toPage, decodeCursor, type Evidence, type EvidenceImpact, type Page, type PrismaTransaction } from '#db';
+import {
+  Prisma,
+  PrismaService,
+  toPage,
+  decodeCursor,
+  decodeRankedCursor,
+  toRankedPage,
+  type Evidence,
+  type EvidenceImpact,
+  type Page,
+  type PrismaTransaction,
+} from '#db';
 import { OutboxWriter, type OutboxEventInput } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
@@ -76,6 +87,40 @@ export interface EvidenceFilter {
 
 export type EvidenceWithImpacts = Evidence & { impacts: (EvidenceImpact & { prediction: { slug: string } })[] };
 
+/** Evidence a full-text search found: its rank and its summary with the matched words marked. */
+export type EvidenceSearchHit = EvidenceWithImpacts & { rank: number; highlight: string };
+
+/** What a search asks: a compiled `to_tsquery('english', ...)` text, with the list's filters and a ranked cursor. */
+export interface EvidenceSearch extends EvidenceFilter {
+  tsQuery: string;
+}
+
+/** Evidence that came from a signal item was retracted; runs in the retraction's transaction. */
+export interface SignalEvidenceRetraction {
+  evidenceId: string;
+  signalItemId: string;
+  reason: string;
+  actor: string;
+}
+
+/**
+ * The port through which the signals library hears of retractions without
+ * this library knowing it: a listener registered at start-up runs inside the
+ * retraction's transaction, so the retraction and its consequences commit or
+ * fail together.
+ */
+export type SignalEvidenceRetractionListener = (tx: PrismaTransaction, retraction: SignalEvidenceRetraction) => Promise<void>;
+
+/** One impact of one evidence record, as a narrow read for other libraries (the suggestion model's labels). */
+export interface EvidenceImpactSummary {
+  evidenceId: string;
+  predictionId: string;
+  slug: string;
+  likelihoodRatio: number;
+  direction: EvidenceDirection | null;
+  strength: EvidenceStrength | null;
+}
+
 const DIRECTIONS: readonly string[] = ['supports', 'contradicts'];
 const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'];
 const MAX_IMPACTS = 50;
@@ -115,11 +160,18 @@ function evidenceMove(
  */
 @Injectable()
 export class EvidenceService {
+  private readonly retractionListeners: SignalEvidenceRetractionListener[] = [];
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
   ) {}
+
+  /** Registers what must happen, in the same transaction, when evidence that came from a signal item is retracted. */
+  onSignalEvidenceRetracted(listener: SignalEvidenceRetractionListener): void {
+    this.retractionListeners.push(listener);
+  }
 
   /** With `tx`, runs inside the caller's transaction (the caller commits); otherwise in its own. */
   async record(input: RecordEvidenceInput, actor: string, tx?: PrismaTransaction): Promise<RecordedEvidence> {
@@ -219,9 +271,9 @@ export class EvidenceService {
   async retract(evidenceId: string, reason: string, actor: string): Promise<RetractedEvidence> {
     if (reason.trim().length === 0) throw invalid('reason-required', 'reason must say why the evidence is retracted', 'reason');
     return this.prisma.$transaction(async (tx) => {
-      // The evidence row first, then the predictions: every retraction takes its locks in that order.
-      const [row] = await tx.$queryRaw<{ retractedAt: Date | null }[]>`
-        SELECT "retractedAt" FROM "Evidence" WHERE "id" = ${evidenceId}::uuid FOR UPDATE`;
+        // The evidence row first, then the predictions: every retraction takes its locks in that order.
+      const [row] = await tx.$queryRaw<{ retractedAt: Date | null; signalItemId: string | null }[]>`
+        SELECT "retractedAt", "signalItemId" FROM "Evidence" WHERE "id" = ${evidenceId}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('Evidence', evidenceId, 'id');
       if (row.retractedAt) throw new DomainError('conflict', 'evidence-retracted', `Evidence "${evidenceId}" was already retracted`, 'id');
       const impacts = await tx.evidenceImpact.findMany({ where: { evidenceId }, orderBy: { predictionId: 'asc' } });
@@ -250,6 +302,9 @@ export class EvidenceService {
         payload: { evidenceId, reason, actor, impacts: moves.map((move) => ({ ...move })) },
       });
       await this.outbox.write(tx, events);
+      if (row.signalItemId) {
+        for (const listener of this.retractionListeners) await listener(tx, { evidenceId, signalItemId: row.signalItemId, reason, actor });
+      }
       return { id: evidenceId, retractedAt, impacts: moves };
     }, CONFIDENCE_TRANSACTION_OPTIONS);
   }
@@ -284,7 +339,68 @@ export class EvidenceService {
     const rows = await this.prisma.evidence.findMany({ where, include: impactsWithSlug, orderBy: { id: 'asc' }, take: filter.limit + 1 });
     return toPage(rows, filter.limit);
   }
+
+  /**
+   * Evidence whose summary matches a compiled full-text query, best first
+   * (ts_rank_cd, newer first among equals), with the list's filters, in
+   * keyset pages on (rank, id); the cursor holds only for the query and
+   * filters that gave it. The summary's expression index serves the match.
+   */
+  async search(search: EvidenceSearch): Promise<Page<EvidenceSearchHit>> {
+    const scope = ['evidence', search.tsQuery, search.prediction, search.indicator, search.observedFrom?.toISOString(), search.observedTo?.toISOString()].join(':');
+    const after = decodeRankedCursor(search.cursor, scope, 1);
+    const predictionId = search.prediction === undefined ? undefined : (await resolvePredictionIds(this.prisma, [search.prediction], () => 'prediction'))[0]!;
+    let indicatorId: string | undefined;
+    if (search.indicator !== undefined) {
+      // Read-only look-up of the signals lib's table, as in list().
+      const indicator = await this.prisma.indicator.findFirst({
+        where: UUID.test(search.indicator) ? { id: search.indicator.toLowerCase() } : { slug: search.indicator },
+        select: { id: true },
+      });
+      if (!indicator) throw new NotFoundError('Indicator', search.indicator, 'indicator');
+      indicatorId = indicator.id;
+    }
+    const ranked = await this.prisma.$queryRaw<{ id: string; rank: number; highlight: string }[]>`
+      WITH q AS (SELECT to_tsquery('english', ${search.tsQuery}) AS q),
+      hit AS (
+        SELECT evidence."id", evidence."summary", ts_rank_cd(to_tsvector('english', evidence."summary"), q.q)::float8 AS rank
+        FROM "Evidence" AS evidence, q
+        WHERE to_tsvector('english', evidence."summary") @@ q.q
+          ${search.observedFrom ? Prisma.sql`AND evidence."observedAt" >= ${search.observedFrom}` : Prisma.empty}
+          ${search.observedTo ? Prisma.sql`AND evidence."observedAt" <= ${search.observedTo}` : Prisma.empty}
+          ${predictionId ? Prisma.sql`AND EXISTS (SELECT 1 FROM "EvidenceImpact" AS impact WHERE impact."evidenceId" = evidence."id" AND impact."predictionId" = ${predictionId}::uuid)` : Prisma.empty}
+          ${indicatorId ? Prisma.sql`AND EXISTS (SELECT 1 FROM "IndicatorReading" AS reading WHERE reading."id" = evidence."indicatorReadingId" AND reading."indicatorId" = ${indicatorId}::uuid)` : Prisma.empty}
+      )
+      SELECT hit."id", hit.rank, ts_headline('english', hit."summary", q.q, ${SEARCH_HEADLINE_OPTIONS}) AS highlight
+      FROM hit, q
+      ${after ? Prisma.sql`WHERE (hit.rank, hit."id") < (${after.values[0]!}::float8, ${after.id}::uuid)` : Prisma.empty}
+      ORDER BY hit.rank DESC, hit."id" DESC
+      LIMIT ${search.limit + 1}`;
+    const rows = new Map((await this.prisma.evidence.findMany({ where: { id: { in: ranked.map((hit) => hit.id) } }, include: impactsWithSlug })).map((row) => [row.id, row]));
+    const hits = ranked.filter((hit) => rows.has(hit.id)).map((hit) => ({ ...rows.get(hit.id)!, rank: hit.rank, highlight: hit.highlight }));
+    return toRankedPage(hits, search.limit, scope, (hit) => [hit.rank]);
+  }
+
+  /** The impacts of the given evidence records, for other libraries; direction and strength as recorded, or null when a number was given. */
+  async impactsOf(evidenceIds: readonly string[]): Promise<EvidenceImpactSummary[]> {
+    if (evidenceIds.length === 0) return [];
+    const impacts = await this.prisma.evidenceImpact.findMany({
+      where: { evidenceId: { in: [...evidenceIds] } },
+      select: { evidenceId: true, predictionId: true, likelihoodRatio: true, direction: true, strength: true, prediction: { select: { slug: true } } },
+    });
+    return impacts.map((impact) => ({
+      evidenceId: impact.evidenceId,
+      predictionId: impact.predictionId,
+      slug: impact.prediction.slug,
+      likelihoodRatio: impact.likelihoodRatio,
+      direction: DIRECTIONS.includes(impact.direction ?? '') ? (impact.direction as EvidenceDirection) : null,
+      strength: STRENGTHS.includes(impact.strength ?? '') ? (impact.strength as EvidenceStrength) : null,
+    }));
+  }
 }
+
+/** Marks ts_headline puts around matched words in a searched summary. */
+const SEARCH_HEADLINE_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "';
 
 const impactsWithSlug = {
   impacts: { include: { prediction: { select: { slug: true } } }, orderBy: { createdAt: 'asc' } },

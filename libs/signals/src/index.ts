@@ -8,9 +8,18 @@ export {
   type ThresholdCrossingRecord,
 } from './indicator-readings.service.js';
 export { SignalRoutingService, AUTO_ACCEPT_ACTOR, UNROUTED_GRACE_MS, type RoutingOutcome } from './signal-routing.service.js';
-export { SignalSearchService, type RulePreview, type SignalSearchHit } from './signal-search.service.js';
+export { SignalSearchService, type RankedSignalItem, type RulePreview, type SignalSearchHit } from './signal-search.service.js';
+export { SignalSuggestionsService, SUGGESTION_MODEL_TTL_MS } from './signal-suggestions.service.js';
+export { SignalSuggestionModel, SUGGESTION_SETTINGS, type SignalSuggestion } from './signal-suggestion-model.js';
 export { SignalItemsRepository, type StoredSignalItem, type NewSignalItem } from './signal-items.repository.js';
-export { SignalInboxService, type AcceptedSignal, type SignalAcceptance, type SignalItemView } from './signal-inbox.service.js';
+export {
+  SignalInboxService,
+  INBOX_RELEVANCE_HALF_LIFE_SECONDS,
+  type AcceptedSignal,
+  type ReviewItem,
+  type SignalAcceptance,
+  type SignalItemView,
+} from './signal-inbox.service.js';
 export { ManualSignalsService, MAX_MANUAL_SIGNALS, type ManualSignal, type ManualSubmission } from './manual-signals.service.js';
 export { canonicalUrl, isHttpUrl, signalContentHash } from './signal-identity.js';
 export { uuidV7 } from './uuid-v7.js';

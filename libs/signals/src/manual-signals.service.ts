@@ -24,6 +24,8 @@ export interface ManualSubmission {
   /** New items that matched a rule (pending review or auto-accepted). */
   matched: number;
   autoAccepted: number;
+  /** New items no rule matched that resemble accepted ones (suggested for review). */
+  suggested: number;
   /** The new items' ids, in the order submitted. */
   createdIds: string[];
 }
@@ -67,6 +69,7 @@ export class ManualSignalsService {
       duplicates: items.length - created.length,
       matched: outcome.matched,
       autoAccepted: outcome.autoAccepted,
+      suggested: outcome.suggested,
       createdIds: created.map((item) => item.id),
     };
   }

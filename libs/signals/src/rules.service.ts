@@ -5,6 +5,7 @@ import { pageQuery, Prisma, PrismaService, toPage, type Page, type PageRequest, 
 import { PredictionsService } from '#predictions';
 
 import { IndicatorsService } from './indicators.service.js';
+import { ruleTerms } from './rule-terms.js';
 import { parseRuleImpacts, type RoutableRule, type RuleImpact } from './signal-matches.js';
 
 /** What the seed adds: ids already resolved. */
@@ -138,6 +139,7 @@ export class RulesService {
         autoAccept: view.autoAccept,
         indicator: view.indicator,
         impacts: view.impacts,
+        terms: ruleTerms(view.query),
       });
     }
     return routable;

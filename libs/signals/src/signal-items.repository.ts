@@ -4,7 +4,9 @@ import { toStorableText } from '#core';
 import { PrismaService, type SignalItem, type SignalStatus } from '#db';
 import { OutboxWriter } from '#events';
 
+import type { RuleTerm } from './rule-terms.js';
 import type { SignalMatch } from './signal-matches.js';
+import type { SignalSuggestion } from './signal-suggestion-model.js';
 import { uuidV7 } from './uuid-v7.js';
 
 /** A signal item as routing sees it. */
@@ -29,6 +31,8 @@ export interface RoutingDecision {
   matches: readonly SignalMatch[];
   /** A rule accepts it without review: the item counts as routed only once that acceptance was tried. */
   autoAccept: boolean;
+  /** The best ts_rank_cd among the matched rules; null when none matched. */
+  relevance: number | null;
 }
 
 function storableItem(item: NewSignalItem): NewSignalItem {
@@ -41,12 +45,24 @@ export interface MatchableRule {
   id: string;
   /** `to_tsquery('english', ...)` text. */
   tsQuery: string;
+  /** The words and phrases it asks for, each compiled alone, to name the ones an item contains. */
+  terms: readonly RuleTerm[];
 }
 
-/** One item a rule matched. */
+/** One item a rule matched: how well (ts_rank_cd) and through which of the rule's terms. */
 export interface RuleHit {
   itemId: string;
   ruleId: string;
+  rank: number;
+  terms: string[];
+}
+
+/** Suggestions for an item no rule matched; an empty list makes a suggested item plain unmatched again. */
+export interface SuggestionDecision {
+  id: string;
+  suggestions: readonly SignalSuggestion[];
+  /** The best suggestion's probability. */
+  relevance: number | null;
 }
 
 /** Rows per statement: keeps each statement's array parameters well inside Postgres limits. */
@@ -116,10 +132,10 @@ export class SignalItemsRepository {
     });
   }
 
-  /** Stored items no rule matched, never reviewed, created since a time, in id order after `after`. */
+  /** Stored items no rule matched (suggested ones included), never reviewed, created since a time, in id order after `after`. */
   async unmatchedSince(filter: { since: Date; after?: string; limit: number }): Promise<StoredSignalItem[]> {
     return this.prisma.signalItem.findMany({
-      where: { status: 'unmatched', reviewedAt: null, routedAt: { not: null }, createdAt: { gte: filter.since }, ...(filter.after ? { id: { gt: filter.after } } : {}) },
+      where: { status: { in: ['unmatched', 'suggested'] }, reviewedAt: null, routedAt: { not: null }, createdAt: { gte: filter.since }, ...(filter.after ? { id: { gt: filter.after } } : {}) },
       select: { id: true, sourceId: true, dedupeKey: true, title: true, summary: true, url: true, publishedAt: true },
       orderBy: { id: 'asc' },
       take: filter.limit,
@@ -129,19 +145,28 @@ export class SignalItemsRepository {
   /**
    * Every (item, rule) pair where the rule's query matches the item, in one
    * statement per chunk of items: each query is parsed once (a materialised
-   * CTE), each item's stored tsvector is tested against all of them.
+   * CTE), each item's stored tsvector is tested against all of them. Only for
+   * the pairs that match, the rank (ts_rank_cd) and which of the rule's terms
+   * the item holds are worked out, so their cost grows with the hits, not with
+   * items times rules.
    */
   async matchRules(itemIds: readonly string[], rules: readonly MatchableRule[]): Promise<RuleHit[]> {
     if (itemIds.length === 0 || rules.length === 0) return [];
+    // Each rule's terms travel as one JSON array, parsed once per statement into arrays beside the rule.
+    const terms = rules.map((rule) => JSON.stringify(rule.terms.map((term) => [term.label, term.tsQuery])));
     const hits: RuleHit[] = [];
     for (let start = 0; start < itemIds.length; start += CHUNK) {
       const chunk = itemIds.slice(start, start + CHUNK);
       hits.push(
         ...(await this.prisma.$queryRaw<RuleHit[]>`
           WITH rule AS MATERIALIZED (
-            SELECT r.id, to_tsquery('english', r.q) AS q FROM unnest(${rules.map((rule) => rule.id)}::uuid[], ${rules.map((rule) => rule.tsQuery)}::text[]) AS r(id, q)
+            SELECT r.id, to_tsquery('english', r.q) AS q,
+                   ARRAY(SELECT t.term->>0 FROM jsonb_array_elements(r.terms::jsonb) WITH ORDINALITY AS t(term, n) ORDER BY t.n) AS labels,
+                   ARRAY(SELECT to_tsquery('english', t.term->>1) FROM jsonb_array_elements(r.terms::jsonb) WITH ORDINALITY AS t(term, n) ORDER BY t.n) AS "termQueries"
+            FROM unnest(${rules.map((rule) => rule.id)}::uuid[], ${rules.map((rule) => rule.tsQuery)}::text[], ${terms}::text[]) AS r(id, q, terms)
           )
-          SELECT item."id" AS "itemId", rule.id AS "ruleId"
+          SELECT item."id" AS "itemId", rule.id AS "ruleId", ts_rank_cd(item."searchVector", rule.q)::float8 AS rank,
+                 ARRAY(SELECT u.label FROM unnest(rule.labels, rule."termQueries") WITH ORDINALITY AS u(label, q, n) WHERE item."searchVector" @@ u.q ORDER BY u.n) AS terms
           FROM "SignalItem" AS item JOIN rule ON item."searchVector" @@ rule.q
           WHERE item."id" = ANY(${chunk}::uuid[])`),
       );
@@ -170,13 +195,16 @@ export class SignalItemsRepository {
             UPDATE "SignalItem" AS item
             SET "status" = CASE WHEN item."reviewedAt" IS NULL THEN routed.status::"SignalStatus" ELSE item."status" END,
                 "matches" = CASE WHEN item."reviewedAt" IS NULL THEN routed.matches::jsonb ELSE item."matches" END,
+                "relevance" = CASE WHEN item."reviewedAt" IS NULL THEN routed.relevance ELSE item."relevance" END,
+                "suggestions" = CASE WHEN item."reviewedAt" IS NULL THEN '[]'::jsonb ELSE item."suggestions" END,
                 "routedAt" = CASE WHEN item."reviewedAt" IS NULL AND routed."autoAccept" THEN NULL ELSE now() END
             FROM unnest(
               ${chunk.map((decision) => decision.id)}::uuid[],
               ${chunk.map((decision) => decision.status)}::text[],
               ${chunk.map((decision) => JSON.stringify(decision.matches))}::text[],
-              ${chunk.map((decision) => decision.autoAccept)}::boolean[]
-            ) AS routed(id, status, matches, "autoAccept"), "SignalItem" AS before
+              ${chunk.map((decision) => decision.autoAccept)}::boolean[],
+              ${chunk.map((decision) => decision.relevance)}::float8[]
+            ) AS routed(id, status, matches, "autoAccept", relevance), "SignalItem" AS before
             WHERE item."id" = routed.id AND before."id" = item."id"
             RETURNING item."id", item."reviewedAt", before."status" AS "previousStatus", item."status", item."title", item."url", item."sourceId"`;
           for (const row of rows) if (row.reviewedAt === null) open.add(row.id);
@@ -194,6 +222,30 @@ export class SignalItemsRepository {
       );
     }
     return open;
+  }
+
+  /**
+   * Makes unmatched items `suggested` with what the model proposes, or a
+   * suggested item no longer resembling anything plain `unmatched` again.
+   * Only items still unreviewed and not matched by a rule change.
+   */
+  async applySuggestions(decisions: readonly SuggestionDecision[]): Promise<number> {
+    let changed = 0;
+    for (let start = 0; start < decisions.length; start += CHUNK) {
+      const chunk = decisions.slice(start, start + CHUNK);
+      changed += await this.prisma.$executeRaw`
+        UPDATE "SignalItem" AS item
+        SET "status" = CASE WHEN jsonb_array_length(decided.suggestions::jsonb) > 0 THEN 'suggested' ELSE 'unmatched' END::"SignalStatus",
+            "suggestions" = decided.suggestions::jsonb,
+            "relevance" = decided.relevance
+        FROM unnest(
+          ${chunk.map((decision) => decision.id)}::uuid[],
+          ${chunk.map((decision) => JSON.stringify(decision.suggestions))}::text[],
+          ${chunk.map((decision) => decision.relevance)}::float8[]
+        ) AS decided(id, suggestions, relevance)
+        WHERE item."id" = decided.id AND item."reviewedAt" IS NULL AND item."status" IN ('unmatched', 'suggested')`;
+    }
+    return changed;
   }
 
   /** An auto-accepted item (or one whose acceptance the engine refused) is routed once the attempt is over. */

@@ -10,7 +10,7 @@ describe('ruleCoversSource', () => {
 });
 
 describe('impactsToApply', () => {
-  const match = (ruleId: string, impacts: SignalMatch['impacts']): SignalMatch => ({ ruleId, ruleName: ruleId, indicator: null, impacts, autoAccept: false });
+  const match = (ruleId: string, impacts: SignalMatch['impacts']): SignalMatch => ({ ruleId, ruleName: ruleId, indicator: null, impacts, autoAccept: false, terms: [] });
 
   it('gives one impact per prediction, the first matched rule winning', () => {
     const impacts = impactsToApply([
@@ -47,7 +47,8 @@ describe('parsing stored JSON', () => {
   it('reads matches back, dropping entries without a rule id', () => {
     const stored = [{ ruleId: 'r', ruleName: 'R', indicator: { id: 'i', slug: 's' }, impacts: [{ prediction: 'p', direction: 'supports', strength: 'weak' }], autoAccept: true }, { junk: true }];
     expect(parseSignalMatches(stored)).toEqual([
-      { ruleId: 'r', ruleName: 'R', indicator: { id: 'i', slug: 's' }, impacts: [{ prediction: 'p', direction: 'supports', strength: 'weak', predictionSlug: null }], autoAccept: true },
+      { ruleId: 'r', ruleName: 'R', indicator: { id: 'i', slug: 's' }, impacts: [{ prediction: 'p', direction: 'supports', strength: 'weak', predictionSlug: null }], autoAccept: true, terms: [] },
     ]);
+    expect(parseSignalMatches([{ ...stored[0], terms: ['ascend', 42, 'huawei'] }])[0]!.terms).toEqual(['ascend', 'huawei']);
   });
 });

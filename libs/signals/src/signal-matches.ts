@@ -1,5 +1,7 @@
 import type { EvidenceDirection, EvidenceStrength } from '#core';
 
+import type { RuleTerm } from './rule-terms.js';
+
 const DIRECTIONS: readonly string[] = ['supports', 'contradicts'] satisfies EvidenceDirection[];
 const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'] satisfies EvidenceStrength[];
 
@@ -21,6 +23,8 @@ export interface SignalMatch {
   indicator: { id: string; slug: string } | null;
   impacts: (RuleImpact & { predictionSlug: string | null })[];
   autoAccept: boolean;
+  /** The rule's words and phrases the item contains, as the rule writes them (`subsid*`, `entity list`). */
+  terms: string[];
 }
 
 /** The parts of a rule routing needs, with its impacts parsed. */
@@ -35,6 +39,8 @@ export interface RoutableRule {
   autoAccept: boolean;
   indicator: { id: string; slug: string } | null;
   impacts: RuleImpact[];
+  /** The words and phrases the query asks for, each compiled alone: which of them an item contains. */
+  terms: RuleTerm[];
 }
 
 export function isRuleImpact(value: unknown): value is RuleImpact {
@@ -68,6 +74,7 @@ export function parseSignalMatches(json: unknown): SignalMatch[] {
         ? match.impacts.filter(isRuleImpact).map((impact) => ({ ...impact, predictionSlug: impact.predictionSlug ?? null }))
         : [],
       autoAccept: match.autoAccept === true,
+      terms: Array.isArray(match.terms) ? match.terms.filter((term): term is string => typeof term === 'string') : [],
     }));
 }
 
@@ -90,4 +97,9 @@ export function impactsToApply(matches: readonly SignalMatch[]): RuleImpact[] {
     }
   }
   return [...byPrediction.values()];
+}
+
+/** Every term the item's matched rules found in it, once, in rule order. */
+export function matchedTerms(matches: readonly SignalMatch[]): string[] {
+  return [...new Set(matches.flatMap((match) => match.terms))];
 }

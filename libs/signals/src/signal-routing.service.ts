@@ -5,14 +5,17 @@ import { PredictionsService } from '#predictions';
 
 import { RulesService } from './rules.service.js';
 import { SignalInboxService } from './signal-inbox.service.js';
-import { SignalItemsRepository, type RoutingDecision, type StoredSignalItem } from './signal-items.repository.js';
+import { SignalItemsRepository, type RoutingDecision, type RuleHit, type StoredSignalItem } from './signal-items.repository.js';
 import { impactsToApply, ruleCoversSource, type RoutableRule, type SignalMatch } from './signal-matches.js';
+import { SignalSuggestionsService } from './signal-suggestions.service.js';
 
 export interface RoutingOutcome {
   /** Items that matched at least one rule, auto-accepted ones included. */
   matched: number;
   unmatched: number;
   autoAccepted: number;
+  /** Unmatched items the suggestion model put in the inbox as `suggested`. */
+  suggested: number;
 }
 
 /** Who the audit trail names when a rule accepts an item without a reviewer. */
@@ -43,27 +46,35 @@ export class SignalRoutingService {
     private readonly rules: RulesService,
     private readonly predictions: PredictionsService,
     private readonly inbox: SignalInboxService,
+    private readonly suggestions: SignalSuggestionsService,
   ) {}
 
   async route(items: readonly StoredSignalItem[]): Promise<RoutingOutcome> {
-    const outcome: RoutingOutcome = { matched: 0, unmatched: 0, autoAccepted: 0 };
+    const outcome: RoutingOutcome = { matched: 0, unmatched: 0, autoAccepted: 0, suggested: 0 };
     if (items.length === 0) return outcome;
 
     const rules = await this.rules.enabledRules();
     const slugs = await this.predictionSlugs(rules);
+    const model = await this.suggestions.model();
     const hits = await this.items.matchRules(
       items.map((item) => item.id),
       rules,
     );
-    const hitRules = new Map<string, Set<string>>();
-    for (const hit of hits) (hitRules.get(hit.itemId) ?? hitRules.set(hit.itemId, new Set()).get(hit.itemId)!).add(hit.ruleId);
+    const hitRules = new Map<string, Map<string, RuleHit>>();
+    for (const hit of hits) (hitRules.get(hit.itemId) ?? hitRules.set(hit.itemId, new Map()).get(hit.itemId)!).set(hit.ruleId, hit);
     const decisions = items.map((item): RoutingDecision => {
       const matched = hitRules.get(item.id);
       // Rules in creation order, as impactsToApply expects.
-      const matches = rules.filter((rule) => matched?.has(rule.id) && ruleCoversSource(rule, item.sourceId)).map((rule) => toSignalMatch(rule, slugs));
-      return { id: item.id, status: matches.length > 0 ? 'pending' : 'unmatched', matches, autoAccept: matches.some((match) => match.autoAccept) };
+      const covering = rules.filter((rule) => matched?.has(rule.id) && ruleCoversSource(rule, item.sourceId));
+      const matches = covering.map((rule) => toSignalMatch(rule, slugs, matched!.get(rule.id)!.terms));
+      const relevance = covering.length === 0 ? null : Math.max(...covering.map((rule) => matched!.get(rule.id)!.rank));
+      return { id: item.id, status: matches.length > 0 ? 'pending' : 'unmatched', matches, autoAccept: matches.some((match) => match.autoAccept), relevance };
     });
     const open = await this.items.applyRouting(decisions);
+    outcome.suggested = await this.suggestions.suggest(
+      model,
+      decisions.filter((decision) => decision.status === 'unmatched' && open.has(decision.id)).map((decision) => decision.id),
+    );
 
     for (const { id, matches, autoAccept } of decisions) {
       if (matches.length === 0) {
@@ -79,11 +90,12 @@ export class SignalRoutingService {
   }
 
   /**
-   * Routes again the stored items no rule matched (since a time), through the
-   * enabled rules as they are now: what a new or edited rule would have caught.
+   * Routes again the stored items no rule matched (since a time), suggested
+   * ones included, through the enabled rules as they are now: what a new or
+   * edited rule would have caught.
    */
   async rerun(since: Date): Promise<RoutingOutcome> {
-    const total: RoutingOutcome = { matched: 0, unmatched: 0, autoAccepted: 0 };
+    const total: RoutingOutcome = { matched: 0, unmatched: 0, autoAccepted: 0, suggested: 0 };
     let after: string | undefined;
     for (;;) {
       const batch = await this.items.unmatchedSince({ since, after, limit: SWEEP_BATCH });
@@ -92,6 +104,7 @@ export class SignalRoutingService {
       total.matched += outcome.matched;
       total.unmatched += outcome.unmatched;
       total.autoAccepted += outcome.autoAccepted;
+      total.suggested += outcome.suggested;
       after = batch.at(-1)!.id;
       if (batch.length < SWEEP_BATCH) return total;
     }
@@ -150,12 +163,13 @@ export class SignalRoutingService {
   }
 }
 
-function toSignalMatch(rule: RoutableRule, slugs: ReadonlyMap<string, string>): SignalMatch {
+function toSignalMatch(rule: RoutableRule, slugs: ReadonlyMap<string, string>, terms: string[]): SignalMatch {
   return {
     ruleId: rule.id,
     ruleName: rule.name,
     indicator: rule.indicator,
     impacts: rule.impacts.map((impact) => ({ ...impact, predictionSlug: slugs.get(impact.prediction) ?? null })),
     autoAccept: rule.autoAccept,
+    terms,
   };
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { Prisma, PrismaService, type SignalStatus } from '#db';
+import { decodeRankedCursor, Prisma, PrismaService, toRankedPage, type Page, type PageRequest, type SignalStatus } from '#db';
 
 import { RulesService } from './rules.service.js';
+import { toSignalItemView, type SignalItemView } from './signal-inbox.service.js';
 
 /** One stored item a query matches, ranked, with the matched words marked. */
 export interface SignalSearchHit {
@@ -12,6 +13,12 @@ export interface SignalSearchHit {
   status: SignalStatus;
   rank: number;
   createdAt: Date;
+}
+
+/** A stored item a search found, whole, with its rank and highlight. */
+export interface RankedSignalItem extends SignalItemView {
+  rank: number;
+  highlight: string;
 }
 
 /** What a query would match among the stored items, and how that agrees with the analysts' decisions. */
@@ -58,6 +65,35 @@ export class SignalSearchService {
     const items = await this.search(tsQuery, { since: from, limit: PREVIEW_ITEMS, offset: 0 });
     const decided = counts.accepted + counts.rejected;
     return { ...counts, items, precision: decided === 0 ? null : counts.accepted / decided };
+  }
+
+  /**
+   * `GET /v1/signals?q=`: the items a query in the rule language matches,
+   * best first (ts_rank_cd, title words weighing more; newest first among
+   * equals), with the list's filters. Pages are keyset pages on (rank, id);
+   * the cursor holds only for the query and filters that gave it.
+   */
+  async find(q: string, request: PageRequest & { status?: SignalStatus; sourceId?: string }): Promise<Page<RankedSignalItem>> {
+    const tsQuery = await this.rules.compile(q, 'q');
+    const scope = `signals:${tsQuery}:${request.status ?? ''}:${request.sourceId ?? ''}`;
+    const after = decodeRankedCursor(request.cursor, scope, 1);
+    const hits = await this.prisma.$queryRaw<{ id: string; rank: number; highlight: string }[]>`
+      WITH q AS (SELECT to_tsquery('english', ${tsQuery}) AS q),
+      hit AS (
+        SELECT item."id", ${ITEM_TEXT} AS text, ts_rank_cd(item."searchVector", q.q)::float8 AS rank
+        FROM "SignalItem" AS item, q
+        WHERE item."searchVector" @@ q.q
+          ${request.status ? Prisma.sql`AND item."status" = ${request.status}::"SignalStatus"` : Prisma.empty}
+          ${request.sourceId ? Prisma.sql`AND item."sourceId" = ${request.sourceId}::uuid` : Prisma.empty}
+      )
+      SELECT hit."id", hit.rank, ts_headline('english', hit.text, q.q, ${HEADLINE_OPTIONS}) AS highlight
+      FROM hit, q
+      ${after ? Prisma.sql`WHERE (hit.rank, hit."id") < (${after.values[0]!}::float8, ${after.id}::uuid)` : Prisma.empty}
+      ORDER BY hit.rank DESC, hit."id" DESC
+      LIMIT ${request.limit + 1}`;
+    const rows = new Map((await this.prisma.signalItem.findMany({ where: { id: { in: hits.map((hit) => hit.id) } } })).map((row) => [row.id, row]));
+    const items = hits.filter((hit) => rows.has(hit.id)).map((hit) => ({ ...toSignalItemView(rows.get(hit.id)!), rank: hit.rank, highlight: hit.highlight }));
+    return toRankedPage(items, request.limit, scope, (item) => [item.rank]);
   }
 
   /** Items matching a compiled query, best first: ts_rank_cd (title words weigh more), newer first among equals. */

@@ -14,11 +14,12 @@ import { SignalInboxService } from './signal-inbox.service.js';
 import { SignalItemsRepository } from './signal-items.repository.js';
 import { SignalRoutingService } from './signal-routing.service.js';
 import { SignalSearchService } from './signal-search.service.js';
+import { SignalSuggestionsService } from './signal-suggestions.service.js';
 import { SourceFetcher } from './source-fetcher.js';
 import { SourceIngestionService } from './source-ingestion.service.js';
 import { SourcesService } from './sources.service.js';
 
-const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalInboxService, SignalItemsRepository, SignalRoutingService, SignalSearchService, ManualSignalsService];
+const WATCH_SERVICES = [IndicatorLinksService, IndicatorReadingsService, SignalInboxService, SignalItemsRepository, SignalRoutingService, SignalSearchService, SignalSuggestionsService, ManualSignalsService];
 const SOURCE_SERVICES = [SourcesService, SourceFetcher, SourceIngestionService, DueSourcesScheduler];
 
 @Module({

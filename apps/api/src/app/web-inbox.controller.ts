@@ -47,7 +47,8 @@ export class WebInboxController {
   @Get()
   @Render('inbox')
   async inboxPage(@Req() request: Request) {
-    const [page, pending] = await Promise.all([this.inbox.list({ status: 'pending', limit: INBOX_PAGE }), this.inbox.count('pending')]);
+    // Review order: pending items by relevance and recency, then the suggested ones.
+    const [page, pending] = await Promise.all([this.inbox.review({ limit: INBOX_PAGE }), this.inbox.count('pending')]);
     return { ...pageContext(request, 'Review inbox', 'inbox'), items: page.items, pending };
   }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 
 import type { Principal } from '#auth';
 import { EvidenceService } from '#predictions';
+import { RulesService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
@@ -15,6 +16,7 @@ import {
   RetractedEvidenceDto,
   RetractEvidenceDto,
   toEvidenceDto,
+  toEvidenceSearchResultDto,
   toRecordedEvidenceDto,
   toRetractedEvidenceDto,
 } from './evidence.dto.js';
@@ -23,7 +25,10 @@ import {
 @ApiBearerAuth()
 @Controller('evidence')
 export class EvidenceController {
-  constructor(private readonly evidence: EvidenceService) {}
+  constructor(
+    private readonly evidence: EvidenceService,
+    private readonly rules: RulesService,
+  ) {}
 
   @Post()
   @RequireRole('analyst')
@@ -36,14 +41,20 @@ export class EvidenceController {
   @Get()
   @ApiOkResponse({ type: EvidencePageDto })
   async list(@Query() query: EvidenceListQueryDto): Promise<EvidencePageDto> {
-    const page = await this.evidence.list({
+    const filter = {
       prediction: query.prediction,
       indicator: query.indicator,
       observedFrom: query.from ? new Date(query.from) : undefined,
       observedTo: query.to ? new Date(query.to) : undefined,
       cursor: query.cursor,
       limit: query.limit,
-    });
+    };
+    if (query.q !== undefined) {
+      // The query language is the rules' (one parser, one error naming q and the position); the evidence table is searched by its owner.
+      const found = await this.evidence.search({ ...filter, tsQuery: await this.rules.compile(query.q, 'q') });
+      return { items: found.items.map(toEvidenceSearchResultDto), nextCursor: found.nextCursor };
+    }
+    const page = await this.evidence.list(filter);
     return { items: page.items.map(toEvidenceDto), nextCursor: page.nextCursor };
   }
 

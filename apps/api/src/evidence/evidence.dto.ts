@@ -16,8 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
-import type { EvidenceMove, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
+import { MAX_LIKELIHOOD_RATIO, MAX_RULE_QUERY_LENGTH, MIN_LIKELIHOOD_RATIO } from '#core';
+import type { EvidenceMove, EvidenceSearchHit, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
 
 import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { TimeWindowPageQueryDto } from '../http/page-query.dto.js';
@@ -102,6 +102,16 @@ export class EvidenceListQueryDto extends TimeWindowPageQueryDto {
   @MaxLength(100)
   indicator?: string;
 
+  @ApiPropertyOptional({
+    description: 'A search of the summaries in the rule query language: the matching evidence, best first, each with its rank and highlight',
+    example: '"entity list" OR sanction*',
+    maxLength: MAX_RULE_QUERY_LENGTH,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_RULE_QUERY_LENGTH)
+  q?: string;
+
 }
 
 export class EvidenceMoveDto {
@@ -147,8 +157,13 @@ export class EvidenceDto {
   @ApiProperty({ type: [EvidenceImpactViewDto] }) impacts!: EvidenceImpactViewDto[];
 }
 
+export class EvidenceSearchResultDto extends EvidenceDto {
+  @ApiProperty({ description: 'ts_rank_cd of the summary for the query' }) rank!: number;
+  @ApiProperty({ description: 'The summary with the matched words in <mark>' }) highlight!: string;
+}
+
 export class EvidencePageDto {
-  @ApiProperty({ type: [EvidenceDto] }) items!: EvidenceDto[];
+  @ApiProperty({ type: [EvidenceSearchResultDto], description: 'With q, ranked and each with rank and highlight' }) items!: (EvidenceDto | EvidenceSearchResultDto)[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -162,6 +177,10 @@ export function toRecordedEvidenceDto(recorded: RecordedEvidence): RecordedEvide
 
 export function toRetractedEvidenceDto(retracted: RetractedEvidence): RetractedEvidenceDto {
   return { id: retracted.id, retractedAt: retracted.retractedAt.toISOString(), impacts: retracted.impacts.map(toMoveDto) };
+}
+
+export function toEvidenceSearchResultDto(hit: EvidenceSearchHit): EvidenceSearchResultDto {
+  return { ...toEvidenceDto(hit), rank: hit.rank, highlight: hit.highlight };
 }
 
 export function toEvidenceDto(evidence: EvidenceWithImpacts): EvidenceDto {

@@ -56,6 +56,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
 
   'SignalsController.submit': 'submitSignals',
   'SignalsController.list': 'listSignals',
+  'SignalsController.review': 'listSignalInbox',
   'SignalsController.get': 'getSignal',
   'SignalsController.accept': 'acceptSignal',
   'SignalsController.reject': 'rejectSignal',

@@ -172,7 +172,7 @@ export class RulePreviewItemDto {
   @ApiProperty() id!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ description: 'Title and summary with the matched words in <mark>...</mark>' }) highlight!: string;
-  @ApiProperty({ enum: ['pending', 'accepted', 'rejected', 'unmatched'] }) status!: string;
+  @ApiProperty({ enum: ['pending', 'accepted', 'rejected', 'unmatched', 'suggested'] }) status!: string;
   @ApiProperty() rank!: number;
   @ApiProperty() createdAt!: string;
 }
@@ -190,6 +190,7 @@ export class RerunOutcomeDto {
   @ApiProperty() matched!: number;
   @ApiProperty() unmatched!: number;
   @ApiProperty() autoAccepted!: number;
+  @ApiProperty({ description: 'Items still unmatched that resemble accepted ones: suggested for review' }) suggested!: number;
 }
 
 export function toRulePreviewDto(preview: RulePreview): RulePreviewDto {

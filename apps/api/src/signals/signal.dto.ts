@@ -16,20 +16,38 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import { MAX_MANUAL_SIGNALS, type AcceptedSignal, type ManualSubmission, type SignalItemView } from '#signals';
+import { MAX_RULE_QUERY_LENGTH } from '#core';
+import { MAX_MANUAL_SIGNALS, type AcceptedSignal, type ManualSubmission, type RankedSignalItem, type ReviewItem, type SignalItemView } from '#signals';
 
 import { EvidenceImpactDto, EvidenceMoveDto } from '../evidence/evidence.dto.js';
 import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
 import { PageQueryDto } from '../http/page-query.dto.js';
 
-const STATUSES = ['pending', 'accepted', 'rejected', 'unmatched'] as const;
+const STATUSES = ['pending', 'suggested', 'accepted', 'rejected', 'unmatched'] as const;
 
 export class SignalListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'A search in the rule query language (words, "phrases", OR, AND, -exclusions, (groups), prefix*): the matching items, best first, each with its rank and highlight',
+    example: 'deepseek (sanction* OR "entity list")',
+    maxLength: MAX_RULE_QUERY_LENGTH,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_RULE_QUERY_LENGTH)
+  q?: string;
+
   @ApiPropertyOptional({ enum: STATUSES, description: 'pending is the review inbox' })
   @IsOptional()
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
 
+  @ApiPropertyOptional({ description: 'Only items fetched from this source' })
+  @IsOptional()
+  @IsUUID('all')
+  sourceId?: string;
+}
+
+export class SignalInboxQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only items fetched from this source' })
   @IsOptional()
   @IsUUID('all')
@@ -77,6 +95,7 @@ export class SignalSubmissionDto {
   @ApiProperty({ description: 'Already stored (deduped by canonical URL, else by content)' }) duplicates!: number;
   @ApiProperty({ description: 'New items that matched a rule' }) matched!: number;
   @ApiProperty({ description: 'New items a rule accepted as evidence at once' }) autoAccepted!: number;
+  @ApiProperty({ description: 'New items no rule matched that resemble items analysts accepted: suggested for review' }) suggested!: number;
   @ApiProperty({ type: [String], description: 'Ids of the new items' }) createdIds!: string[];
 }
 
@@ -128,6 +147,16 @@ export class SignalMatchDto {
   @ApiPropertyOptional({ nullable: true, type: SignalMatchIndicatorDto }) indicator!: SignalMatchIndicatorDto | null;
   @ApiProperty({ type: [SignalMatchImpactDto] }) impacts!: SignalMatchImpactDto[];
   @ApiProperty() autoAccept!: boolean;
+  @ApiProperty({ type: [String], description: 'The rule\'s words and phrases the item contains, as the rule writes them' }) terms!: string[];
+}
+
+export class SignalSuggestionDto {
+  @ApiProperty({ description: 'Prediction id' }) prediction!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) predictionSlug!: string | null;
+  @ApiProperty({ enum: ['supports', 'contradicts'], description: 'What analysts recorded most often for this prediction' }) direction!: string;
+  @ApiProperty({ enum: ['weak', 'moderate', 'strong'] }) strength!: string;
+  @ApiProperty({ description: 'The model\'s probability that an analyst accepts the item for this prediction' }) probability!: number;
+  @ApiProperty({ type: [String], description: 'The stemmed words that weighed most, strongest first' }) terms!: string[];
 }
 
 export class SignalDto {
@@ -139,6 +168,9 @@ export class SignalDto {
   @ApiPropertyOptional({ nullable: true, type: String }) publishedAt!: string | null;
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ type: [SignalMatchDto], description: 'The rules it matched, as they were when it was routed' }) matches!: SignalMatchDto[];
+  @ApiProperty({ type: [SignalSuggestionDto], description: 'For a suggested item (no rule matched): the predictions it resembles accepted items of' }) suggestions!: SignalSuggestionDto[];
+  @ApiProperty({ type: [String], description: 'The matched rules\' terms found in the item, or the words a suggestion rests on' }) matchedTerms!: string[];
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Best ts_rank_cd among the matched rules, or the suggestion\'s probability' }) relevance!: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) evidenceId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reviewedBy!: string | null;
@@ -146,8 +178,22 @@ export class SignalDto {
   @ApiProperty() createdAt!: string;
 }
 
+export class SignalSearchResultDto extends SignalDto {
+  @ApiProperty({ description: 'ts_rank_cd of the item for the query (title words weigh more)' }) rank!: number;
+  @ApiProperty({ description: 'Title and summary with the matched words in <mark>' }) highlight!: string;
+}
+
 export class SignalPageDto {
-  @ApiProperty({ type: [SignalDto] }) items!: SignalDto[];
+  @ApiProperty({ type: [SignalSearchResultDto], description: 'With q, ranked and each with rank and highlight' }) items!: (SignalDto | SignalSearchResultDto)[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class InboxItemDto extends SignalDto {
+  @ApiProperty({ description: 'log2(relevance) + days since 1970 of publication: one day newer counts as twice as relevant' }) priority!: number;
+}
+
+export class InboxPageDto {
+  @ApiProperty({ type: [InboxItemDto] }) items!: InboxItemDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -167,12 +213,23 @@ export function toSignalDto(item: SignalItemView): SignalDto {
     publishedAt: item.publishedAt?.toISOString() ?? null,
     status: item.status,
     matches: item.matches,
+    suggestions: item.suggestions,
+    matchedTerms: item.matchedTerms,
+    relevance: item.relevance,
     evidenceId: item.evidenceId,
     rejectionReason: item.rejectionReason,
     reviewedBy: item.reviewedBy,
     reviewedAt: item.reviewedAt?.toISOString() ?? null,
     createdAt: item.createdAt.toISOString(),
   };
+}
+
+export function toSignalSearchResultDto(item: RankedSignalItem): SignalSearchResultDto {
+  return { ...toSignalDto(item), rank: item.rank, highlight: item.highlight };
+}
+
+export function toInboxItemDto(item: ReviewItem): InboxItemDto {
+  return { ...toSignalDto(item), priority: item.priority };
 }
 
 export function toAcceptedSignalDto(accepted: AcceptedSignal): AcceptedSignalDto {

@@ -2,21 +2,25 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '#auth';
-import { ManualSignalsService, SignalInboxService } from '#signals';
+import { ManualSignalsService, SignalInboxService, SignalSearchService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
 import {
   AcceptedSignalDto,
   AcceptSignalDto,
+  InboxPageDto,
   RejectSignalDto,
   SignalDto,
+  SignalInboxQueryDto,
   SignalListQueryDto,
   SignalPageDto,
   SignalSubmissionDto,
   SubmitSignalsDto,
   toAcceptedSignalDto,
+  toInboxItemDto,
   toSignalDto,
+  toSignalSearchResultDto,
   toSignalSubmissionDto,
 } from './signal.dto.js';
 
@@ -27,6 +31,7 @@ export class SignalsController {
   constructor(
     private readonly inbox: SignalInboxService,
     private readonly manual: ManualSignalsService,
+    private readonly search: SignalSearchService,
   ) {}
 
   @Post()
@@ -40,10 +45,21 @@ export class SignalsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: SignalPageDto, description: '?status=pending is the review inbox' })
+  @ApiOkResponse({ type: SignalPageDto, description: 'In id order; with q, the items the query matches, best first, with rank and highlight (a query that does not parse is a 400 naming q and the position)' })
   async list(@Query() query: SignalListQueryDto): Promise<SignalPageDto> {
+    if (query.q !== undefined) {
+      const found = await this.search.find(query.q, query);
+      return { items: found.items.map(toSignalSearchResultDto), nextCursor: found.nextCursor };
+    }
     const page = await this.inbox.list(query);
     return { items: page.items.map(toSignalDto), nextCursor: page.nextCursor };
+  }
+
+  @Get('inbox')
+  @ApiOkResponse({ type: InboxPageDto, description: 'The review inbox: pending items, then suggested ones, each ranked by relevance and recency, with the matched terms' })
+  async review(@Query() query: SignalInboxQueryDto): Promise<InboxPageDto> {
+    const page = await this.inbox.review(query);
+    return { items: page.items.map(toInboxItemDto), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { SourceIngestionService, SourcesService } from '#signals';
 
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
+import { AcceptsContentTypes } from '../http/request-shape.guard.js';
+import { ImportOpmlQueryDto, OPML_CONTENT_TYPES, OpmlRequestBodyInterceptor } from './opml-request-body.js';
 import {
   CreateSourceDto,
   FetchOutcomeDto,
@@ -42,9 +44,17 @@ export class SourcesController {
   }
 
   @Post('import')
-  @ApiCreatedResponse({ type: OpmlImportDto, description: 'Feed sources created from the OPML outlines; duplicates and unusable URLs listed as skipped' })
-  async importOpml(@Body() body: ImportOpmlDto): Promise<OpmlImportDto> {
-    return toOpmlImportDto(await this.sources.importOpml(body.opml, { intervalSeconds: body.intervalSeconds, schedule: body.schedule }));
+  @AcceptsContentTypes(...OPML_CONTENT_TYPES)
+  @UseInterceptors(OpmlRequestBodyInterceptor)
+  @ApiConsumes('application/json', ...OPML_CONTENT_TYPES)
+  @ApiCreatedResponse({
+    type: OpmlImportDto,
+    description: 'Feed sources created from the OPML outlines; duplicates and unusable URLs listed as skipped. The body is JSON {"opml", ...} or the OPML document itself (text/x-opml, application/xml, text/xml; options then in the query)',
+  })
+  async importOpml(@Body() body: ImportOpmlDto, @Query() query: ImportOpmlQueryDto): Promise<OpmlImportDto> {
+    const intervalSeconds = body.intervalSeconds ?? query.intervalSeconds;
+    const schedule = body.schedule ?? query.schedule;
+    return toOpmlImportDto(await this.sources.importOpml(body.opml, { intervalSeconds, schedule }));
   }
 
   @Get(':id')
