@@ -319,11 +319,16 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
     });
 
     it('waits as long as a 503 Retry-After asks', async () => {
-      server.routes.set('/busy.xml', serve('busy', { 'retry-after': '7200' }, 503));
-      const source = await createSource({ name: 'busy', kind: 'feed', url: `${server.origin}/busy.xml` });
-      const outcome = await fetchNow(source.id);
-      expect(outcome.status).toBe('failed');
-      expect(Date.parse(outcome.nextFetchAt) - Date.parse(outcome.fetchedAt)).toBeGreaterThanOrEqual(7200 * 1000);
+      // A host of its own: the whole host is then left alone for two hours, not only this source.
+      const busyHost = await startLocalHttpServer({ '/busy.xml': serve('busy', { 'retry-after': '7200' }, 503) });
+      try {
+        const source = await createSource({ name: 'busy', kind: 'feed', url: `${busyHost.origin}/busy.xml` });
+        const outcome = await fetchNow(source.id);
+        expect(outcome.status).toBe('failed');
+        expect(Date.parse(outcome.nextFetchAt) - Date.parse(outcome.fetchedAt)).toBeGreaterThanOrEqual(7200 * 1000);
+      } finally {
+        await busyHost.close();
+      }
     });
   });
 

@@ -2,14 +2,16 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
 import { SchedulerLivenessService, type QueueJob } from '#jobs';
-import { DueSourcesScheduler, SignalRoutingService, SourceIngestionService } from '#signals';
+import { DueSourcesScheduler, SignalRoutingService, SourceFetchCounter, SourceIngestionService } from '#signals';
 
 /**
- * The ingest queue: the once-a-minute tick that enqueues due sources, the
- * fetches themselves, and the sweep that routes items a crash left unrouted. Several fetches run at once per worker; the fetcher
- * still allows only a few requests at a time to any one host.
+ * The ingest queue: the once-a-minute tick that claims and queues due sources,
+ * the fetches themselves, and the sweep that routes items a crash left
+ * unrouted. Fetches mostly wait on the network, so each worker runs 16 at
+ * once; the fetcher still allows only 3 requests at a time to any one host
+ * across the cluster.
  */
-@Processor('ingest', { concurrency: 8 })
+@Processor('ingest', { concurrency: 16 })
 export class IngestProcessor extends WorkerHost {
   private readonly logger = new Logger(IngestProcessor.name);
 
@@ -18,6 +20,7 @@ export class IngestProcessor extends WorkerHost {
     private readonly scheduler: DueSourcesScheduler,
     private readonly ingestion: SourceIngestionService,
     private readonly routing: SignalRoutingService,
+    private readonly fetches: SourceFetchCounter,
   ) {
     super();
   }
@@ -28,8 +31,11 @@ export class IngestProcessor extends WorkerHost {
     switch (job.name) {
       case 'enqueue-due-sources':
         return { enqueued: await this.scheduler.enqueueDueSources() };
-      case 'fetch-source':
-        return this.ingestion.fetchSource(job.data.sourceId, { scheduledFor: job.data.scheduledFor });
+      case 'fetch-source': {
+        const outcome = await this.ingestion.fetchSource(job.data.sourceId, { scheduledFor: job.data.scheduledFor });
+        this.fetches.record(outcome.status);
+        return outcome;
+      }
       case 'route-unrouted-signals':
         return { routed: await this.routing.sweepUnrouted() };
     }

@@ -9,7 +9,9 @@ import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/comm
 import { AppConfig } from '#config';
 
 import { HostConcurrencyLimiter } from './host-concurrency-limiter.js';
+import { HOST_LIMITS, HostFetchSlots } from './host-fetch-slots.service.js';
 import { OutboundGuard, OutboundRequestRefusedError, type HostResolver, type ResolvedAddress } from './outbound-guard.js';
+import { hostBackoffSeconds } from './source-schedule.js';
 
 /** Injection token for a HostResolver to use instead of the system's DNS (tests prove the connection uses the checked address). */
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
@@ -24,7 +26,8 @@ export const FETCH_POLICY = {
   timeoutMs: 15_000,
   maxBodyBytes: 5 * 1024 * 1024,
   maxRedirects: 5,
-  requestsPerHost: 3,
+  /** Across the cluster (HostFetchSlots), not per process. */
+  requestsPerHost: HOST_LIMITS.perHost,
   userAgent: 'Bellwether/0.1 (feed fetcher; +https://bellwether.dev/bot)',
 } as const;
 
@@ -98,14 +101,16 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 @Injectable()
 export class SourceFetcher implements OnModuleDestroy {
   private readonly guard: OutboundGuard;
-  private readonly limiter = new HostConcurrencyLimiter(FETCH_POLICY.requestsPerHost);
+  private readonly limiter: HostConcurrencyLimiter;
   private readonly agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: FETCH_POLICY.requestsPerHost }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: FETCH_POLICY.requestsPerHost }),
   };
 
-  constructor(config: AppConfig, @Optional() @Inject(HOST_RESOLVER) resolveHost?: HostResolver) {
+  constructor(config: AppConfig, @Optional() @Inject(HOST_RESOLVER) resolveHost?: HostResolver, @Optional() slots?: HostFetchSlots) {
     this.guard = new OutboundGuard(config.OUTBOUND_ALLOWLIST, resolveHost);
+    // Without the shared slots (a fetcher built by hand), this process counts alone.
+    this.limiter = slots?.limiter ?? new HostConcurrencyLimiter(HOST_LIMITS);
   }
 
   onModuleDestroy(): void {
@@ -132,7 +137,8 @@ export class SourceFetcher implements OnModuleDestroy {
   /** `limits` tighten the policy for one call (tests); the defaults are FETCH_POLICY. */
   async fetch(request: ConditionalGet, limits: Partial<FetchLimits> = {}): Promise<FetchedResponse> {
     const policy: FetchLimits = { ...FETCH_POLICY, ...limits };
-    const deadline = Date.now() + policy.timeoutMs;
+    // The timeout runs from the first request, not while waiting for the host's slot.
+    let deadline: number | null = null;
     let url = new URL(request.url);
     for (let hop = 0; hop <= policy.maxRedirects; hop += 1) {
       const target = await this.resolve(url);
@@ -144,7 +150,7 @@ export class SourceFetcher implements OnModuleDestroy {
       if (request.etag) headers['if-none-match'] = request.etag;
       if (request.lastModified) headers['if-modified-since'] = request.lastModified;
       const current = url;
-      const answer = await this.limiter.run(current.host, () => this.exchange(current, target, headers, deadline, policy));
+      const answer = await this.limiter.run(current.host, () => this.exchange(current, target, headers, (deadline ??= Date.now() + policy.timeoutMs), policy));
       if (answer.kind === 'redirect') {
         url = answer.location;
         continue;
@@ -231,6 +237,8 @@ export class SourceFetcher implements OnModuleDestroy {
     if (status < 200 || status > 299) {
       response.resume();
       const retryAfter = status === 429 || status === 503 ? parseRetryAfter(header(response.headers, 'retry-after'), new Date()) : null;
+      // The whole host is left alone, not only this source: the limiter defers its other sources too.
+      if (status === 429 || status === 503) await this.limiter.backOff(url.host, hostBackoffSeconds(retryAfter) * 1000);
       throw new SourceFetchError(`HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''} from ${url.toString()}`, retryAfter);
     }
     const body = await readBody(response, maxBodyBytes);

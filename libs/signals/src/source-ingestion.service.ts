@@ -7,6 +7,7 @@ import { PrismaService, type Prisma, type Source } from '#db';
 import { OutboxWriter } from '#events';
 
 import { FeedParseError, parseFeedDocument, type FeedEntry } from './feed-parsing.js';
+import { FetchDeferredError } from './host-concurrency-limiter.js';
 import { ReadingExtractionError, readingFromJson, readingsFromCsv, type ExtractedReading } from './indicator-reading-extraction.js';
 import { IndicatorReadingsService } from './indicator-readings.service.js';
 import { decodeResponseText } from './response-text-decoding.js';
@@ -15,7 +16,7 @@ import { SignalItemsRepository, type NewSignalItem } from './signal-items.reposi
 import { SignalRoutingService } from './signal-routing.service.js';
 import { crossesFailingThreshold } from './source-health.js';
 import { SourceFetchError, SourceFetcher, type FetchedResponse } from './source-fetcher.js';
-import { nextFetchAfterFailure, nextFetchAfterSuccess } from './source-schedule.js';
+import { nextFetchAfterDeferral, nextFetchAfterFailure, nextFetchAfterSuccess } from './source-schedule.js';
 
 /** Who the audit trail names for readings a source produced. */
 export const SOURCE_FETCH_ACTOR = 'system:fetch-source';
@@ -94,6 +95,7 @@ export class SourceIngestionService {
     try {
       response = await this.fetcher.fetch({ url: source.url, etag: source.etag, lastModified: source.lastModified });
     } catch (error) {
+      if (error instanceof FetchDeferredError) return this.defer(source, startedAt, error);
       return this.recordFailure(source, startedAt, error);
     }
     try {
@@ -205,6 +207,14 @@ export class SourceIngestionService {
       lastFetchSummary: outcome as unknown as Prisma.InputJsonObject,
     });
     return outcome;
+  }
+
+  /** The host asked to be left alone (or stayed busy): the source waits, and nothing counts against it. */
+  private async defer(source: Source, startedAt: Date, deferral: FetchDeferredError): Promise<FetchOutcome> {
+    const nextFetchAt = nextFetchAfterDeferral(deferral.retryAt, new Date());
+    // Only if nothing moved it meanwhile (an edit, another fetch).
+    await this.prisma.source.updateMany({ where: { id: source.id, nextFetchAt: source.nextFetchAt }, data: { nextFetchAt } });
+    return { ...emptyOutcome(source, startedAt), status: 'skipped', error: deferral.message, nextFetchAt: nextFetchAt.toISOString() };
   }
 
   private async recordFailure(source: Source, startedAt: Date, error: unknown): Promise<FetchOutcome> {

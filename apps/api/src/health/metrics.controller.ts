@@ -1,9 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { collectDefaultMetrics, Gauge, register } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, register } from 'prom-client';
 
 import { SchedulerLivenessService } from '#jobs';
-import { DueSourcesScheduler } from '#signals';
+import { DueSourcesScheduler, HostFetchSlots, SourceFetchCounter } from '#signals';
 
 import { Public } from '../auth/auth.decorators.js';
 
@@ -12,6 +12,11 @@ let defaultMetricsCollected = false;
 /** A gauge of the process-wide registry, created once however many apps a process boots (the tests boot many). */
 function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
   return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
+}
+
+/** A counter kept in PostgreSQL by the workers that count (they serve no HTTP), brought up to the stored totals at each scrape. */
+function storedCounter(name: string, help: string, labelNames: string[]): Counter {
+  return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
 }
 
 /**
@@ -27,10 +32,14 @@ export class MetricsController {
   private readonly schedulerOverdue = gauge('bellwether_scheduler_overdue_seconds', 'Seconds past the due time of each job scheduler\'s next run', ['scheduler']);
   private readonly sourcesDue = gauge('bellwether_sources_due', 'Enabled sources whose fetch is due and not yet done');
   private readonly oldestDueLateness = gauge('bellwether_sources_oldest_due_lateness_seconds', 'How late the most overdue due source is');
+  private readonly fetches = storedCounter('bellwether_source_fetches_total', 'Scheduled source fetches run by the workers, by outcome (rate() gives fetches per second)', ['outcome']);
+  private readonly hostSlots = gauge('bellwether_fetch_host_requests_in_flight', 'Requests in flight per host across the cluster (the limit is 3)', ['host']);
 
   constructor(
     private readonly liveness: SchedulerLivenessService,
     private readonly dueSources: DueSourcesScheduler,
+    private readonly fetchCounter: SourceFetchCounter,
+    private readonly fetchHosts: HostFetchSlots,
   ) {
     // prom-client's registry is process-wide; collecting twice would throw on duplicate names.
     if (!defaultMetricsCollected) {
@@ -48,7 +57,12 @@ export class MetricsController {
 
   private async refreshScheduledWork(): Promise<void> {
     const now = new Date();
-    const [statuses, backlog] = await Promise.all([this.liveness.statuses(now), this.dueSources.backlog(now)]);
+    const [statuses, backlog, fetches, inFlight] = await Promise.all([
+      this.liveness.statuses(now),
+      this.dueSources.backlog(now),
+      this.fetchCounter.clusterTotals(),
+      this.fetchHosts.inUse(),
+    ]);
     this.schedulerAge.reset();
     this.schedulerOverdue.reset();
     for (const status of statuses) {
@@ -57,5 +71,12 @@ export class MetricsController {
     }
     this.sourcesDue.set(backlog.due);
     this.oldestDueLateness.set(backlog.oldestLatenessSeconds);
+    // The stored totals only grow; the counter is brought up to them.
+    for (const [outcome, total] of fetches) {
+      const shown = (await this.fetches.get()).values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
+      if (total > shown) this.fetches.inc({ outcome }, total - shown);
+    }
+    this.hostSlots.reset();
+    for (const [host, held] of inFlight) this.hostSlots.set({ host }, held);
   }
 }
