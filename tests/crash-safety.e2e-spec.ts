@@ -1,39 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 
 import pg from 'pg';
 
+import { startApiProcess, stopProcess } from '#test/app-processes.js';
 import { deleteRedisPrefix, randomApiKey } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
-
-const API_ENTRY = join(process.cwd(), 'dist/apps/api/src/main.js');
-
-async function startApi(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, [API_ENTRY], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start:\n${output}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const match = /listening on (http:\/\/[\w.]+:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`API exited with ${code}:\n${output}`)));
-  });
-  return { child, baseUrl };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
 
 /**
  * Kill -9 the API while 80 evidence requests are in flight: every request is
@@ -56,7 +27,7 @@ describe('crash safety: the API process killed mid-write', () => {
   });
 
   it('loses nothing acknowledged and writes nothing by halves', async () => {
-    const first = await startApi(env);
+    const first = await startApiProcess(env);
     const headers = { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' };
     const acknowledged: string[] = [];
     const requests = Array.from({ length: 80 }, (_, i) =>
@@ -82,13 +53,13 @@ describe('crash safety: the API process killed mid-write', () => {
     // Kill once some, but not all, requests have been answered.
     const deadline = Date.now() + 20_000;
     while (acknowledged.length < 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    first.child.kill('SIGKILL');
+    const killed = stopProcess(first.child, 'SIGKILL');
     await Promise.all(requests);
-    await exited(first.child);
+    await killed;
     expect(acknowledged.length).toBeGreaterThanOrEqual(10);
     expect(acknowledged.length).toBeLessThan(80);
 
-    const second = await startApi(env);
+    const second = await startApiProcess(env);
     try {
       const verify = await fetch(`${second.baseUrl}/v1/audit/verify`, { headers });
       expect(await verify.json()).toMatchObject({ ok: true, firstBroken: null });
@@ -110,8 +81,7 @@ describe('crash safety: the API process killed mid-write', () => {
         await client.end();
       }
     } finally {
-      second.child.kill('SIGTERM');
-      await exited(second.child);
+      await stopProcess(second.child);
     }
   }, 120_000);
 });

@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 
 import pg from 'pg';
 
+import { startWorkerProcess, stopProcess } from '#test/app-processes.js';
 import { serve, startLocalHttpServer, type LocalHttpServer, type Route } from '#test/local-http-server.js';
 import { deleteRedisPrefix } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
-
-const WORKER_ENTRY = join(process.cwd(), 'dist/apps/worker/src/main.js');
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
   <item><title>Huawei Ascend adoption grows</title><guid>a</guid></item>
@@ -53,15 +51,13 @@ class CrashScene {
   }
 
   startWorker(): ChildProcess {
-    const env = { DATABASE_URL: this.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: this.queuePrefix, OUTBOUND_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'error' };
-    const worker = spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const worker = startWorkerProcess({ DATABASE_URL: this.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: this.queuePrefix, OUTBOUND_ALLOWLIST: '127.0.0.1' });
     this.workers.push(worker);
     return worker;
   }
 
-  async kill(worker: ChildProcess): Promise<void> {
-    worker.kill('SIGKILL');
-    if (worker.exitCode === null && worker.signalCode === null) await new Promise((resolve) => worker.once('exit', resolve));
+  kill(worker: ChildProcess): Promise<void> {
+    return stopProcess(worker, 'SIGKILL');
   }
 
   /** Waits on the state the tests assert: the source's fetch recorded as a success. */
