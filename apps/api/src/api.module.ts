@@ -24,7 +24,10 @@ import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { QueueHealthIndicator } from './health/queue-health.indicator.js';
 import { SchedulerHealthIndicator } from './health/scheduler-health.indicator.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { RateLimitGuard } from './http/rate-limit.guard.js';
+import { RateLimitStorage } from './http/rate-limit-storage.js';
 import { RequestShapeGuard } from './http/request-shape.guard.js';
 import { RequestTextGuard } from './http/request-text.guard.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -78,10 +81,14 @@ export class ApiModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // First: it counts keyless and refused requests too.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_GUARD, useClass: RequestTextGuard },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        RateLimitStorage,
         QueueHealthIndicator,
         SchedulerHealthIndicator,
         AnalysisSeedService,

@@ -142,6 +142,25 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   DIGEST_SEND_EMPTY = 'false';
 
+  /** Rate limits count requests in windows of this many seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Requests one API key may make per window, over all routes; 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_KEY = 6000;
+
+  /** Requests one client address may make per window (with a key or without); 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_ADDRESS = 12000;
+
   get databaseKind(): 'postgres' | 'pglite' {
     return this.DATABASE_URL ? 'postgres' : 'pglite';
   }
@@ -166,7 +185,7 @@ const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
   'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'AUDIT_SIGNING_KEY',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
-  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'FORECAST_DIVERGENCE_POINTS', 'LOG_FORMAT',
+  'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'RATE_LIMIT_WINDOW_SECONDS', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PER_ADDRESS', 'FORECAST_DIVERGENCE_POINTS', 'LOG_FORMAT',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 
 import { DatabaseConnection } from './database-connection.js';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 import { PrismaService } from './prisma.service.js';
 
 @Global()
@@ -9,8 +10,8 @@ export class DbModule {
   static forRoot(connection: DatabaseConnection): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService],
-      exports: [DatabaseConnection, PrismaService],
+      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, IdempotencyKeysRepository],
+      exports: [DatabaseConnection, PrismaService, IdempotencyKeysRepository],
     };
   }
 }

@@ -6,4 +6,12 @@ export * from './generated/prisma/client.js';
 export { applyMigrations, readMigrations, type MigrationFile } from './migrations.js';
 export { MIGRATIONS_DIRECTORY, openDatabase, type OpenDatabase } from './open-database.js';
 export { PrismaService, type PrismaTransaction } from './prisma.service.js';
+export {
+  IDEMPOTENCY_CLAIM_LEASE_SECONDS,
+  IDEMPOTENCY_KEY_TTL_SECONDS,
+  IdempotencyKeysRepository,
+  type IdempotencyClaim,
+  type IdempotencyOutcome,
+  type IdempotencyRequest,
+} from './idempotency-keys.repository.js';
 export { decodeCursor, decodeRankedCursor, encodeRankedCursor, pageQuery, toPage, toRankedPage, type Page, type PageRequest, type RankedPosition } from './cursor-page.js';

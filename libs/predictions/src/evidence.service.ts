@@ -15,6 +15,7 @@ import {
 import {
   Prisma,
   PrismaService,
+  IdempotencyKeysRepository,
   toPage,
   decodeCursor,
   decodeRankedCursor,
@@ -166,6 +167,7 @@ export class EvidenceService {
     private readonly prisma: PrismaService,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   /** Registers what must happen, in the same transaction, when evidence that came from a signal item is retracted. */
@@ -189,6 +191,8 @@ export class EvidenceService {
     impacts: CheckedImpact[],
     actor: string,
   ): Promise<RecordedEvidence> {
+    // An Idempotency-Key request records its claim as part of this transaction: both commit, or neither.
+    await this.idempotencyKeys.takePart(tx);
     const predictionIds = await resolvePredictionIds(
       tx,
       impacts.map((impact) => impact.prediction),
@@ -271,6 +275,7 @@ export class EvidenceService {
   async retract(evidenceId: string, reason: string, actor: string): Promise<RetractedEvidence> {
     if (reason.trim().length === 0) throw invalid('reason-required', 'reason must say why the evidence is retracted', 'reason');
     return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
         // The evidence row first, then the predictions: every retraction takes its locks in that order.
       const [row] = await tx.$queryRaw<{ retractedAt: Date | null; signalItemId: string | null }[]>`
         SELECT "retractedAt", "signalItemId" FROM "Evidence" WHERE "id" = ${evidenceId}::uuid FOR UPDATE`;

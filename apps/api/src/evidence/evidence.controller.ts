@@ -7,6 +7,7 @@ import { RulesService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   EvidenceDto,
   EvidenceListQueryDto,
@@ -31,6 +32,7 @@ export class EvidenceController {
   ) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: RecordedEvidenceDto, description: 'Each prediction moved, with its probability before and after' })
   async record(@Body() body: RecordEvidenceDto, @CurrentPrincipal() principal: Principal): Promise<RecordedEvidenceDto> {
@@ -65,6 +67,7 @@ export class EvidenceController {
   }
 
   @Post(':id/retract')
+  @Idempotent()
   @HttpCode(200)
   @RequireRole('analyst')
   @ApiOkResponse({ type: RetractedEvidenceDto, description: 'The compensating move on each prediction; nothing is deleted' })

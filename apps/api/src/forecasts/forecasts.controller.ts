@@ -6,6 +6,7 @@ import { ForecastsService } from '#predictions';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdOrSlugParams } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import { ForecastDto, ForecastHistoryDto, RecordForecastDto, toForecastDto, toForecastHistoryDto } from './forecast.dto.js';
 
 @ApiTags('forecasts')
@@ -15,6 +16,7 @@ export class ForecastsController {
   constructor(private readonly forecasts: ForecastsService) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: ForecastDto, description: "The analyst's own probability; it supersedes their earlier ones, which are kept" })
   async record(@Param() params: IdOrSlugParams, @Body() body: RecordForecastDto, @CurrentPrincipal() principal: Principal): Promise<ForecastDto> {

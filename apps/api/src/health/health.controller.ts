@@ -5,11 +5,13 @@ import { HealthCheck, HealthCheckService, PrismaHealthIndicator, type HealthChec
 import { PrismaService } from '#db';
 
 import { Public } from '../auth/auth.decorators.js';
+import { NoRateLimit } from '../http/rate-limit.guard.js';
 import { QueueHealthIndicator } from './queue-health.indicator.js';
 import { SchedulerHealthIndicator } from './scheduler-health.indicator.js';
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

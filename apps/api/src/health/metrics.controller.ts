@@ -6,6 +6,7 @@ import { SchedulerLivenessService } from '#jobs';
 import { DueSourcesScheduler, HostFetchSlots, SourceFetchCounter } from '#signals';
 
 import { Public } from '../auth/auth.decorators.js';
+import { NoRateLimit } from '../http/rate-limit.guard.js';
 
 let defaultMetricsCollected = false;
 
@@ -26,6 +27,7 @@ function storedCounter(name: string, help: string, labelNames: string[]): Counte
  */
 @ApiExcludeController()
 @Public()
+@NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
   private readonly schedulerAge = gauge('bellwether_scheduler_last_run_age_seconds', 'Seconds since each job scheduler last ran (or was put in place)', ['scheduler']);

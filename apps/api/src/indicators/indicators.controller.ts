@@ -6,6 +6,7 @@ import { IndicatorLinksService, IndicatorReadingsService, IndicatorsService } fr
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdOrSlugParams, PageQueryDto, TimeWindowPageQueryDto } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   IndicatorDto,
   IndicatorLinkListDto,
@@ -44,6 +45,7 @@ export class IndicatorsController {
   }
 
   @Post(':idOrSlug/readings')
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: RecordedReadingDto, description: 'The reading, and the evidence recorded for each threshold it crossed' })
   async recordReading(@Param() params: IdOrSlugParams, @Body() body: RecordReadingDto, @CurrentPrincipal() principal: Principal): Promise<RecordedReadingDto> {

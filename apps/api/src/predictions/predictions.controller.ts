@@ -15,6 +15,7 @@ import {
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdOrSlugParams, PageQueryDto } from '../http/page-query.dto.js';
 import { ScorecardDto, toScorecardDto } from '../scorecards/scorecard.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   AuditPageDto,
   ConfidenceMoveDto,
@@ -64,6 +65,7 @@ export class PredictionsController {
   }
 
   @Post()
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: PredictionDto })
   async create(@Body() body: CreatePredictionDto, @CurrentPrincipal() principal: Principal): Promise<PredictionDto> {
@@ -91,6 +93,7 @@ export class PredictionsController {
   }
 
   @Post(':idOrSlug/override')
+  @Idempotent()
   @HttpCode(200)
   @RequireRole('analyst')
   @ApiOkResponse({ type: ConfidenceMoveDto })
@@ -99,6 +102,7 @@ export class PredictionsController {
   }
 
   @Post(':idOrSlug/resolve')
+  @Idempotent()
   @HttpCode(200)
   @RequireRole('analyst')
   @ApiOkResponse({ type: ConfidenceMoveDto })
@@ -108,6 +112,7 @@ export class PredictionsController {
   }
 
   @Post(':idOrSlug/undo-resolution')
+  @Idempotent()
   @HttpCode(200)
   @RequireRole('admin')
   @ApiOkResponse({ type: ConfidenceMoveDto, description: 'An audit entry of its own; the earlier resolution stays in the trail' })

@@ -6,6 +6,7 @@ import { RulesService, SignalRoutingService, SignalSearchService } from '#signal
 
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   CreateRuleDto,
   PreviewRuleDto,
@@ -43,6 +44,7 @@ export class RulesController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: RuleDto })
   async create(@Body() body: CreateRuleDto): Promise<RuleDto> {
     return toRuleDto(
@@ -66,6 +68,7 @@ export class RulesController {
   }
 
   @Post(':id/rerun')
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: RerunOutcomeDto, description: 'Unmatched items stored since the time, routed again through the enabled rules' })
   async rerun(@Param() params: IdParams, @Body() body: RerunRuleDto): Promise<RerunOutcomeDto> {

@@ -6,6 +6,7 @@ import { ManualSignalsService, SignalInboxService, SignalSearchService } from '#
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
 import { IdParams } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   AcceptedSignalDto,
   AcceptSignalDto,
@@ -35,6 +36,7 @@ export class SignalsController {
   ) {}
 
   @Post()
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: SignalSubmissionDto, description: 'Up to 1,000 items, deduped and routed through the rules like fetched ones' })
   async submit(@Body() body: SubmitSignalsDto): Promise<SignalSubmissionDto> {
@@ -69,6 +71,7 @@ export class SignalsController {
   }
 
   @Post(':id/accept')
+  @Idempotent()
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: AcceptedSignalDto, description: 'The evidence recorded; 409 if the item was already accepted' })
   async accept(@Param() params: IdParams, @Body() body: AcceptSignalDto, @CurrentPrincipal() principal: Principal): Promise<AcceptedSignalDto> {
@@ -76,6 +79,7 @@ export class SignalsController {
   }
 
   @Post(':id/reject')
+  @Idempotent()
   @HttpCode(200)
   @RequireRole('analyst')
   @ApiOkResponse({ type: SignalDto, description: 'The item, kept with the reason' })

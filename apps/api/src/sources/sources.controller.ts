@@ -6,6 +6,7 @@ import { SourceIngestionService, SourcesService } from '#signals';
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
 import { AcceptsContentTypes } from '../http/request-shape.guard.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import { ImportOpmlQueryDto, OPML_CONTENT_TYPES, OpmlRequestBodyInterceptor } from './opml-request-body.js';
 import {
   CreateSourceDto,
@@ -38,12 +39,14 @@ export class SourcesController {
   }
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: SourceDto })
   async create(@Body() body: CreateSourceDto): Promise<SourceDto> {
     return toSourceDto(await this.sources.create(body));
   }
 
   @Post('import')
+  @Idempotent()
   @AcceptsContentTypes(...OPML_CONTENT_TYPES)
   @UseInterceptors(OpmlRequestBodyInterceptor)
   @ApiConsumes('application/json', ...OPML_CONTENT_TYPES)

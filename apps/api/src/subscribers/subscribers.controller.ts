@@ -5,6 +5,7 @@ import { DigestService, SubscribersService } from '#notify';
 
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   CreateSubscriberDto,
   DigestPreviewDto,
@@ -26,6 +27,7 @@ export class SubscribersController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: SubscriberDto })
   async create(@Body() body: CreateSubscriberDto): Promise<SubscriberDto> {
     return toSubscriberDto(await this.subscribers.create(body));

@@ -5,6 +5,7 @@ import { WebhookDeliveryService, WebhookEndpointsService } from '#notify';
 
 import { RequireRole } from '../auth/auth.decorators.js';
 import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
+import { Idempotent } from '../http/idempotency.decorator.js';
 import {
   CreateWebhookDto,
   DeliveryAttemptResultDto,
@@ -31,6 +32,7 @@ export class WebhooksController {
   ) {}
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({ type: WebhookWithSecretDto, description: 'The endpoint and its secret, shown this once' })
   async create(@Body() body: CreateWebhookDto): Promise<WebhookWithSecretDto> {
     const { endpoint, secret } = await this.endpoints.create(body);
@@ -64,6 +66,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: WebhookWithSecretDto, description: 'The new secret, shown this once; the old one also signs for 24 hours' })
   async rotateSecret(@Param() params: IdParams): Promise<WebhookWithSecretDto> {
@@ -79,6 +82,7 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryAttemptResultDto, description: 'One attempt now, with the same webhook-id' })
   async redeliver(@Param() params: DeliveryParams): Promise<DeliveryAttemptResultDto> {
@@ -87,6 +91,7 @@ export class WebhooksController {
   }
 
   @Post(':id/test')
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: DeliveryAttemptResultDto, description: 'A webhook.test event sent now to this endpoint alone' })
   async test(@Param() params: IdParams): Promise<DeliveryAttemptResultDto> {
