@@ -276,7 +276,7 @@ export class EvidenceService {
     if (reason.trim().length === 0) throw invalid('reason-required', 'reason must say why the evidence is retracted', 'reason');
     return this.prisma.$transaction(async (tx) => {
       await this.idempotencyKeys.takePart(tx);
-        // The evidence row first, then the predictions: every retraction takes its locks in that order.
+      // The evidence row first, then the predictions: every retraction takes its locks in that order.
       const [row] = await tx.$queryRaw<{ retractedAt: Date | null; signalItemId: string | null }[]>`
         SELECT "retractedAt", "signalItemId" FROM "Evidence" WHERE "id" = ${evidenceId}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('Evidence', evidenceId, 'id');
