@@ -684,10 +684,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Review signal
+         * List signal inbox
          * @description Role: **viewer** or higher.
          */
-        get: operations["reviewSignal"];
+        get: operations["listSignalInbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4636,7 +4636,7 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
-    reviewSignal: {
+    listSignalInbox: {
         parameters: {
             query?: {
                 /** @description nextCursor from the previous page */
