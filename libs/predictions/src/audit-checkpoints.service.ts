@@ -1,13 +1,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 
 import { AppConfig } from '#config';
 import { checkpointSignatureValid, publicKeyText, signCheckpoint, type SignedCheckpoint } from '#core';
 import { pageQuery, PrismaService, toPage, type Page, type PageRequest } from '#db';
 import { OutboxWriter } from '#events';
 
-import { loadAuditSigningKey } from './audit-signing-key.js';
+import { loadAuditSigningKey, signingKeyFile } from './audit-signing-key.js';
 
 export interface AuditCheckpointView extends SignedCheckpoint {
   id: string;
@@ -29,6 +29,7 @@ export interface CheckpointBreak {
  */
 @Injectable()
 export class AuditCheckpointsService implements OnModuleInit {
+  private readonly logger = new Logger(AuditCheckpointsService.name);
   private signingKey!: KeyObject;
   private verifyingKey!: KeyObject;
   private publicKey!: string;
@@ -40,6 +41,10 @@ export class AuditCheckpointsService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (this.config.DATABASE_URL && !this.config.AUDIT_SIGNING_KEY) {
+      // Processes on other machines would each generate a key of their own, and refuse each other's checkpoints.
+      this.logger.warn(`AUDIT_SIGNING_KEY is unset: signing audit checkpoints with the key in ${signingKeyFile(this.config)}; set AUDIT_SIGNING_KEY so every process signs with the same key`);
+    }
     this.signingKey = await loadAuditSigningKey(this.config);
     this.verifyingKey = createPublicKey(this.signingKey);
     this.publicKey = publicKeyText(this.verifyingKey);
