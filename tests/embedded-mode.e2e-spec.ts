@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { PGlite } from '@electric-sql/pglite';
+
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/src/main.js');
 
 interface RunningBellwether {
@@ -101,4 +103,28 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect(await stop(second)).toBe(0);
     }
   }, 180_000);
+
+  it('starts a new data directory from the migrated template the build archived, not from initdb', async () => {
+    const template = join(process.cwd(), 'dist/libs/db/src/pglite-template.tar.gz');
+    expect(existsSync(template)).toBe(true);
+    const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-template-'));
+    try {
+      const spawnedAt = new Date();
+      const running = await start(fresh);
+      expect(await stop(running)).toBe(0);
+      const db = await PGlite.create(join(fresh, 'pglite'));
+      try {
+        // Every migration was applied when the template was built, before this process started.
+        const { rows } = await db.query<{ latest: Date; count: number }>(
+          'SELECT max(finished_at) AS "latest", count(*)::int AS "count" FROM public."_prisma_migrations"',
+        );
+        expect(rows[0]!.count).toBeGreaterThan(0);
+        expect(rows[0]!.latest.getTime()).toBeLessThan(spawnedAt.getTime());
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,12 +1,15 @@
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { AppConfig } from '#config';
 
 import { DatabaseConnection } from './database-connection.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { applyMigrations } from './migrations.js';
+import { EMBEDDED_TEMPLATE, EMBEDDED_TEMPLATE_MANIFEST, startEmbeddedPostgres } from './embedded-postgres.js';
+import { applyMigrations, readMigrations } from './migrations.js';
 
 /** The folder holding `prisma/`, found from this file whether it runs from dist/ or from source. */
 function projectRoot(): string {
@@ -43,4 +46,34 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     throw error;
   }
   return { connection: new DatabaseConnection(embedded.url, 'pglite'), close: () => embedded.close() };
+}
+
+/**
+ * The build's step for the embedded mode's first start: a PGlite data directory with
+ * every migration applied, archived beside embedded-postgres.js, so a new DATA_DIR is
+ * loaded from it instead of running initdb. Skipped when the archive already holds
+ * these migrations for this PGlite version. Returns whether it wrote one.
+ */
+export async function writeEmbeddedTemplate(): Promise<boolean> {
+  // The package does not export its package.json: find it from its entry point.
+  const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const pgliteVersion = (JSON.parse(await readFile(join(dirname(pgliteEntry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const migrations = (await readMigrations(MIGRATIONS_DIRECTORY)).map((migration) => `${migration.name} ${migration.checksum}`);
+  const manifest = JSON.stringify({ pgliteVersion, migrations });
+  const existing = existsSync(EMBEDDED_TEMPLATE) ? await readFile(EMBEDDED_TEMPLATE_MANIFEST, 'utf8').catch(() => null) : null;
+  if (existing === manifest) return false;
+  const dataDir = await mkdtemp(join(tmpdir(), 'bellwether-template-'));
+  try {
+    const embedded = await startEmbeddedPostgres(dataDir);
+    try {
+      await applyMigrations(embedded.url, MIGRATIONS_DIRECTORY);
+      await writeFile(EMBEDDED_TEMPLATE, await embedded.dumpDataDir());
+      await writeFile(EMBEDDED_TEMPLATE_MANIFEST, manifest);
+    } finally {
+      await embedded.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return true;
 }
