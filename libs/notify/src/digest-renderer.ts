@@ -27,6 +27,21 @@ export interface DigestAddressing {
 }
 
 const percent = (probability: number): string => `${Math.round(probability * 100)}%`;
+
+/** Building an Intl.DateTimeFormat costs far more than using one: one per time zone and style, made once. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(timezone: string, style: 'day' | 'time'): Intl.DateTimeFormat {
+  const key = `${style} ${timezone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(
+      'en-GB',
+      style === 'day' ? { timeZone: timezone, day: 'numeric', month: 'short', year: 'numeric' } : { timeZone: timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' },
+    );
+    dateFormats.set(key, format);
+  }
+  return format;
+}
 const signedPoints = (points: number): string => `${points >= 0 ? '+' : '−'}${Math.abs(points)} pts`;
 
 /** Digest emails from Eta templates in files: an HTML part with its CSS inlined by juice (mail clients drop <style>), and a plain-text part. */
@@ -43,9 +58,8 @@ export class DigestRenderer {
       digest.entryCount === 0
         ? `Bellwether ${label.toLowerCase()} digest: nothing moved`
         : `Bellwether ${label.toLowerCase()} digest: ${moved === 0 ? 'no prediction' : moved === 1 ? '1 prediction' : `${moved} predictions`} moved${digest.newEvidence.length > 0 ? `, ${digest.newEvidence.length} new evidence` : ''}`;
-    const day = (date: Date): string => new Intl.DateTimeFormat('en-GB', { timeZone: addressing.timezone, day: 'numeric', month: 'short', year: 'numeric' }).format(date);
-    const time = (date: Date): string =>
-      new Intl.DateTimeFormat('en-GB', { timeZone: addressing.timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(date);
+    const day = (date: Date): string => dateFormat(addressing.timezone, 'day').format(date);
+    const time = (date: Date): string => dateFormat(addressing.timezone, 'time').format(date);
     const inboxLine =
       digest.pendingReview === 0
         ? 'The review inbox is empty.'

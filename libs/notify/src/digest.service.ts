@@ -10,6 +10,9 @@ import { MailTransport } from './mail-transport.js';
 import { SubscribersService } from './subscribers.service.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
+/** Digests built and sent at once: as many as the pooled SMTP transport keeps connections (nodemailer's default, 5). */
+const SEND_CONCURRENCY = 5;
+
 export interface DigestSendOutcome {
   sent: number;
   /** Nothing happened in the period (and DIGEST_SEND_EMPTY is false). */
@@ -42,40 +45,47 @@ export class DigestService {
     const outcome: DigestSendOutcome = { sent: 0, empty: 0, skipped: 0, failed: 0 };
     const inputsByPeriod = new Map<number, Promise<DigestInputs>>();
     const subscribers = await this.prisma.subscriber.findMany({ where: { unsubscribedAt: null }, orderBy: { id: 'asc' } });
-    for (const subscriber of subscribers) {
-      const period = lastEndedPeriod(subscriber, now);
-      // A period that ended before the subscription is not owed.
-      if (period.end.getTime() <= subscriber.createdAt.getTime()) continue;
-      const runId = await this.claim(subscriber, period);
-      if (!runId) {
-        outcome.skipped += 1;
-        continue;
-      }
-      const key = period.start.getTime() * 1e13 + period.end.getTime();
-      if (!inputsByPeriod.has(key)) inputsByPeriod.set(key, this.builder.inputs(period, now));
-      const digest = this.builder.build(await inputsByPeriod.get(key)!, subscriber.predictionIds);
-      if (digest.entryCount === 0 && this.config.DIGEST_SEND_EMPTY !== 'true') {
-        outcome.empty += 1;
-        continue;
-      }
-      try {
-        const unsubscribeUrl = this.unsubscribeUrl(subscriber);
-        const rendered = this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl });
-        const sent = await this.mail.send({
-          to: subscriber.email,
-          ...rendered,
-          headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        });
-        await this.prisma.digestRun.update({ where: { id: runId }, data: { sentAt: new Date(), messageId: sent.messageId, entryCount: digest.entryCount } });
-        outcome.sent += 1;
-      } catch (error) {
-        await this.prisma.digestRun.delete({ where: { id: runId } });
-        this.logger.error({ subscriberId: subscriber.id, err: error }, 'Sending a digest failed; the next tick tries again');
-        outcome.failed += 1;
-      }
-    }
+    let next = 0;
+    const sendNext = async (): Promise<void> => {
+      while (next < subscribers.length) await this.sendOne(subscribers[next++]!, now, inputsByPeriod, outcome);
+    };
+    await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sendNext));
     if (outcome.sent + outcome.failed > 0) this.logger.log(outcome, 'Digests sent');
     return outcome;
+  }
+
+  /** One subscriber's digest of its latest ended period, unless it is not owed, already claimed or (by default) empty. */
+  private async sendOne(subscriber: Subscriber, now: Date, inputsByPeriod: Map<number, Promise<DigestInputs>>, outcome: DigestSendOutcome): Promise<void> {
+    const period = lastEndedPeriod(subscriber, now);
+    // A period that ended before the subscription is not owed.
+    if (period.end.getTime() <= subscriber.createdAt.getTime()) return;
+    const runId = await this.claim(subscriber, period);
+    if (!runId) {
+      outcome.skipped += 1;
+      return;
+    }
+    const key = period.start.getTime() * 1e13 + period.end.getTime();
+    if (!inputsByPeriod.has(key)) inputsByPeriod.set(key, this.builder.inputs(period, now));
+    const digest = this.builder.build(await inputsByPeriod.get(key)!, subscriber.predictionIds);
+    if (digest.entryCount === 0 && this.config.DIGEST_SEND_EMPTY !== 'true') {
+      outcome.empty += 1;
+      return;
+    }
+    try {
+      const unsubscribeUrl = this.unsubscribeUrl(subscriber);
+      const rendered = this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl });
+      const sent = await this.mail.send({
+        to: subscriber.email,
+        ...rendered,
+        headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+      await this.prisma.digestRun.update({ where: { id: runId }, data: { sentAt: new Date(), messageId: sent.messageId, entryCount: digest.entryCount } });
+      outcome.sent += 1;
+    } catch (error) {
+      await this.prisma.digestRun.delete({ where: { id: runId } });
+      this.logger.error({ subscriberId: subscriber.id, err: error }, 'Sending a digest failed; the next tick tries again');
+      outcome.failed += 1;
+    }
   }
 
   /** What the subscriber's next digest holds so far: the period from its last send time until now. Sends nothing. */

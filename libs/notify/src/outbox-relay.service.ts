@@ -14,9 +14,15 @@ export interface RelayOutcome {
 }
 
 /** Events claimed per transaction; a tick takes batches until the outbox is empty or MAX_BATCHES_PER_TICK is reached. */
-const BATCH_SIZE = 200;
+const BATCH_SIZE = 100;
 const MAX_BATCHES_PER_TICK = 25;
 const REQUEUE_BATCH = 1000;
+/**
+ * Jobs per addBulk call, sent one call after another: a batch of 100 events to
+ * 20 endpoints is 2,000 jobs, and building them all at once keeps megabytes of
+ * job objects alive for a whole round trip to the queue.
+ */
+const ENQUEUE_CHUNK = 500;
 
 /**
  * The outbox relay, run by every worker: claims undispatched events with
@@ -103,10 +109,14 @@ export class OutboxRelayService {
   private async enqueue(deliveries: readonly { id: string; attempts: number }[]): Promise<void> {
     if (deliveries.length === 0) return;
     try {
-      await this.queues.enqueueMany(
-        'deliver-webhook',
-        deliveries.map((delivery) => ({ payload: { deliveryId: delivery.id, attempt: delivery.attempts }, jobId: deliveryJobId(delivery.id, delivery.attempts) })),
-      );
+      for (let from = 0; from < deliveries.length; from += ENQUEUE_CHUNK) {
+        await this.queues.enqueueMany(
+          'deliver-webhook',
+          deliveries
+            .slice(from, from + ENQUEUE_CHUNK)
+            .map((delivery) => ({ payload: { deliveryId: delivery.id, attempt: delivery.attempts }, jobId: deliveryJobId(delivery.id, delivery.attempts) })),
+        );
+      }
     } catch (error) {
       this.logger.warn({ deliveries: deliveries.length, err: error }, 'Could not enqueue webhook deliveries; the sweep will once the queue is back');
     }

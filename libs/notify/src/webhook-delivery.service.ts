@@ -9,13 +9,16 @@ import { EvidenceService, PredictionsService } from '#predictions';
 
 import { nextRetryDelay, parseRetrySchedule } from './retry-schedule.js';
 import { slackMessage, type SlackMessageContext } from './slack-message.js';
+import { StatementBatcher } from './statement-batcher.js';
+import { WebhookDeliveryRepository, type DeliveryContext, type DeliverySuccess } from './webhook-delivery.repository.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookSender, type WebhookResponse } from './webhook-sender.js';
 
-type DeliveryWithContext = WebhookDelivery & { endpoint: WebhookEndpoint; outboxEvent: OutboxEvent };
-
 /** Only bump lastSuccessAt this often, so a burst of successes does not rewrite the endpoint row each time. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
+
+/** Reads and success logs of the attempts in flight: two statements of each at a time, each for up to 64 deliveries. */
+const DELIVERY_BATCHES = { parallel: 2, maxBatch: 64 };
 
 /** The BullMQ job id of a delivery's attempt: the same attempt is enqueued at most once, however often it is asked for. */
 export function deliveryJobId(deliveryId: string, attempt: number): string {
@@ -33,16 +36,26 @@ export function toOutboxEventRecord(row: Pick<OutboxEvent, 'id' | 'type' | 'pred
  * receiver can dedupe), and what follows from its answer: success, the next
  * attempt on the retry schedule, exhaustion, or (410 Gone, or failing for too
  * long) the endpoint disabled.
+ *
+ * The hot path of a fan-out is batched across the attempts in flight: the
+ * deliveries jobs ask for are read together (one joined SELECT), and successes
+ * are logged together (one statement updating the deliveries, inserting their
+ * attempts and refreshing their endpoints). Each attempt still waits for its
+ * own row to be written before its job completes. Failures, rarer and with
+ * more to decide, are written one by one in a transaction.
  */
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly schedule: number[];
   private readonly disableAfterMs: number;
+  private readonly contexts: StatementBatcher<string, DeliveryContext | null>;
+  private readonly successes: StatementBatcher<DeliverySuccess, WebhookDeliveryAttempt | null>;
 
   constructor(
     config: AppConfig,
     private readonly prisma: PrismaService,
+    repository: WebhookDeliveryRepository,
     private readonly sender: WebhookSender,
     private readonly queues: JobQueues,
     private readonly outbox: OutboxWriter,
@@ -51,11 +64,19 @@ export class WebhookDeliveryService {
   ) {
     this.schedule = parseRetrySchedule(config.WEBHOOK_RETRY_SCHEDULE);
     this.disableAfterMs = config.WEBHOOK_DISABLE_AFTER_DAYS * 86_400_000;
+    this.contexts = new StatementBatcher(async (ids) => {
+      const found = await repository.findForAttempt(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }, DELIVERY_BATCHES);
+    this.successes = new StatementBatcher((successes) => {
+      const now = new Date();
+      return repository.recordSuccesses(successes, now, new Date(now.getTime() - LAST_SUCCESS_RESOLUTION_MS));
+    }, DELIVERY_BATCHES);
   }
 
   /** The `deliver-webhook` job: the attempt it was enqueued for, unless that attempt already happened (a stale or repeated job). */
   async attemptScheduled(deliveryId: string, attempt: number): Promise<WebhookDeliveryAttempt | null> {
-    const delivery = await this.prisma.webhookDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true, outboxEvent: true } });
+    const delivery = await this.contexts.submit(deliveryId);
     if (!delivery || delivery.status !== 'pending' || delivery.attempts !== attempt) return null;
     if (!delivery.endpoint.enabled) {
       await this.prisma.webhookDelivery.updateMany({
@@ -88,13 +109,13 @@ export class WebhookDeliveryService {
     return this.attemptNow(delivery, false);
   }
 
-  private async attemptNow(delivery: DeliveryWithContext, retries: boolean): Promise<{ delivery: WebhookDelivery; attempt: WebhookDeliveryAttempt }> {
+  private async attemptNow(delivery: DeliveryContext, retries: boolean): Promise<{ delivery: WebhookDelivery; attempt: WebhookDeliveryAttempt }> {
     const attempt = await this.attempt(delivery, { retries });
     if (!attempt) throw new DomainError('conflict', 'delivery-in-progress', 'Another attempt of this delivery finished first; try again', 'deliveryId');
     return { delivery: await this.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } }), attempt };
   }
 
-  private async attempt(delivery: DeliveryWithContext, options: { retries: boolean }): Promise<WebhookDeliveryAttempt | null> {
+  private async attempt(delivery: DeliveryContext, options: { retries: boolean }): Promise<WebhookDeliveryAttempt | null> {
     const { endpoint } = delivery;
     const event = toOutboxEventRecord(delivery.outboxEvent);
     const body = await this.render(endpoint, event);
@@ -108,18 +129,25 @@ export class WebhookDeliveryService {
       },
       body,
     });
-    return this.record(delivery, response, options);
+    if (response.succeeded) {
+      return this.successes.submit({ deliveryId: delivery.id, attempts: delivery.attempts, responseCode: response.status, latencyMs: response.latencyMs, responseBody: response.bodyExcerpt });
+    }
+    return this.recordFailure(delivery, response, options);
   }
 
-  /** The attempt's outcome, written once: a second worker that made the same attempt (a stalled job run twice) finds it recorded and stops. */
-  private async record(delivery: DeliveryWithContext, response: WebhookResponse, options: { retries: boolean }): Promise<WebhookDeliveryAttempt | null> {
+  /**
+   * A failed attempt's outcome, written once (a second worker that made the same
+   * attempt, a stalled job run twice, finds it recorded and stops): the next
+   * attempt or the end of the schedule, the endpoint's failure streak, and the
+   * endpoint disabled after a 410 or failing for too long.
+   */
+  private async recordFailure(delivery: DeliveryContext, response: WebhookResponse, options: { retries: boolean }): Promise<WebhookDeliveryAttempt | null> {
     const now = new Date();
     const attempts = delivery.attempts + 1;
     const gone = response.status === 410;
     let status: WebhookDelivery['status'];
     let nextAttemptAt: Date | null = null;
-    if (response.succeeded) status = 'succeeded';
-    else if (gone) status = 'failed';
+    if (gone) status = 'failed';
     else if (!options.retries) status = delivery.status === 'pending' ? 'failed' : delivery.status;
     else {
       const delay = nextRetryDelay(this.schedule, attempts);
@@ -137,7 +165,6 @@ export class WebhookDeliveryService {
           responseCode: response.status,
           latencyMs: response.latencyMs,
           lastError: response.error,
-          deliveredAt: response.succeeded ? now : delivery.deliveredAt,
         },
       });
       if (updated.count === 0) return null;
@@ -145,7 +172,7 @@ export class WebhookDeliveryService {
         data: {
           deliveryId: delivery.id,
           attempt: attempts,
-          succeeded: response.succeeded,
+          succeeded: false,
           responseCode: response.status,
           latencyMs: response.latencyMs,
           responseBody: response.bodyExcerpt,
@@ -153,13 +180,6 @@ export class WebhookDeliveryService {
         },
       });
       const { endpoint } = delivery;
-      if (response.succeeded) {
-        const stale = !endpoint.lastSuccessAt || now.getTime() - endpoint.lastSuccessAt.getTime() > LAST_SUCCESS_RESOLUTION_MS;
-        if (endpoint.failureStreak > 0 || endpoint.failingSince || stale) {
-          await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failureStreak: 0, failingSince: null, lastSuccessAt: now } });
-        }
-        return attempt;
-      }
       const failing = await tx.webhookEndpoint.update({
         where: { id: endpoint.id },
         data: { failureStreak: { increment: 1 }, failingSince: endpoint.failingSince ?? now },
@@ -192,7 +212,7 @@ export class WebhookDeliveryService {
     return recorded;
   }
 
-  private async render(endpoint: WebhookEndpoint, event: OutboxEventRecord): Promise<string> {
+  private async render(endpoint: DeliveryContext['endpoint'], event: OutboxEventRecord): Promise<string> {
     if (endpoint.format === 'slack') return JSON.stringify(slackMessage(event, await this.slackContext(event)));
     return JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.payload });
   }

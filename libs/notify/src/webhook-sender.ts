@@ -12,6 +12,11 @@ export const WEBHOOK_POLICY = {
   /** How much of a response the delivery log keeps. */
   responseExcerptBytes: 1024,
   userAgent: 'Bellwether-Webhooks/0.1 (+https://bellwether.dev/webhooks)',
+  /** Connections kept open per endpoint host and address, and how long an idle one is kept. */
+  socketsPerHost: 64,
+  idleSocketMs: 30_000,
+  /** Hosts with a pool of their own; the least recently used pool beyond this is let go. */
+  pooledHosts: 256,
 } as const;
 
 export interface WebhookRequest {
@@ -40,22 +45,45 @@ function pinnedLookup(target: ResolvedAddress): LookupFunction {
  * POSTs webhook deliveries behind the same outbound guard as feed fetching
  * (every resolved address checked, the connection pinned to the checked one).
  * Only a 2xx succeeds: a redirect is not followed and counts as a failure.
+ *
+ * Connections are kept alive in one pool per endpoint origin and checked
+ * address, so a kept socket only ever carries requests to the address it was
+ * checked and opened for: when the host's name later resolves elsewhere, the
+ * new address is checked and gets a pool of its own.
  */
 @Injectable()
 export class WebhookSender implements OnModuleDestroy {
   private readonly guard: OutboundGuard;
-  private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
+  /** Keep-alive pools by origin and address, least recently used first. */
+  private readonly agents = new Map<string, http.Agent>();
 
   constructor(config: AppConfig) {
     this.guard = new OutboundGuard(config.OUTBOUND_ALLOWLIST);
   }
 
   onModuleDestroy(): void {
-    this.agents['http:'].destroy();
-    this.agents['https:'].destroy();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  private agentFor(url: URL, target: ResolvedAddress): http.Agent {
+    const key = `${url.protocol}//${url.host} ${target.address}`;
+    const kept = this.agents.get(key);
+    if (kept) {
+      this.agents.delete(key);
+      this.agents.set(key, kept);
+      return kept;
+    }
+    const options = { keepAlive: true, maxSockets: WEBHOOK_POLICY.socketsPerHost, timeout: WEBHOOK_POLICY.idleSocketMs, lookup: pinnedLookup(target) };
+    const agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    this.agents.set(key, agent);
+    if (this.agents.size > WEBHOOK_POLICY.pooledHosts) {
+      const [oldestKey, oldest] = this.agents.entries().next().value as [string, http.Agent];
+      this.agents.delete(oldestKey);
+      // Requests still in flight finish on their sockets; idle ones close now, the rest after idleSocketMs.
+      for (const sockets of Object.values(oldest.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    }
+    return agent;
   }
 
   /** Checks an endpoint URL being saved: http(s), no credentials, and a literal IP must be allowed. */
@@ -102,7 +130,7 @@ export class WebhookSender implements OnModuleDestroy {
           'content-length': String(Buffer.byteLength(request.body)),
           ...request.headers,
         },
-        agent: this.agents[url.protocol as 'http:' | 'https:'],
+        agent: this.agentFor(url, target),
         lookup: pinnedLookup(target),
       });
       const timer = setTimeout(() => {
