@@ -12,6 +12,9 @@ const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
   <item><title>Huawei Ascend adoption grows</title><guid>a</guid></item>
   <item><title>Weather</title><guid>b</guid></item></channel></rss>`;
 
+/** How long a dead worker's fetch may take to be done by another: see waitForSuccessfulFetch. */
+const RECOVERY_MS = 150_000;
+
 const SOURCE_ID = '01a22405-0000-7000-8000-000000000001';
 
 async function waitFor<T>(probe: () => Promise<T | null> | T | null, timeoutMs: number): Promise<T | null> {
@@ -60,7 +63,11 @@ class CrashScene {
     return stopProcess(worker, 'SIGKILL');
   }
 
-  /** Waits on the state the tests assert: the source's fetch recorded as a success. */
+  /**
+   * Waits on the state the tests assert: the source's fetch recorded as a success. The bound is
+   * BullMQ's own for handing a dead worker's job on (its lock lapses after 30 s and stalled jobs
+   * are looked for every 30 s, so up to a minute), plus a second worker's start on a busy machine.
+   */
   async waitForSuccessfulFetch(timeoutMs: number): Promise<Date | null> {
     return waitFor(async () => {
       const { rows } = await this.client.query<{ lastSuccessAt: Date | null }>(`SELECT "lastSuccessAt" FROM "Source" WHERE id = $1`, [SOURCE_ID]);
@@ -111,12 +118,12 @@ describe('crash safety: a worker killed mid-fetch', () => {
     holdFirstRequest = false;
 
     scene.startWorker();
-    expect(await scene.waitForSuccessfulFetch(90_000)).not.toBeNull();
+    expect(await scene.waitForSuccessfulFetch(RECOVERY_MS)).not.toBeNull();
     const items = await scene.items();
     expect(items.map((item) => item.title)).toEqual(['Huawei Ascend adoption grows', 'Weather']);
     expect(items.every((item) => item.routedAt !== null)).toBe(true);
     expect(scene.feeds.requests.length).toBeGreaterThanOrEqual(2);
-  }, 180_000);
+  }, RECOVERY_MS + 90_000);
 
   it('items stored by a worker killed before it routed them are routed once by the next fetch', async () => {
     await scene.start(serve(FEED, { 'content-type': 'application/rss+xml' }));
@@ -145,12 +152,12 @@ describe('crash safety: a worker killed mid-fetch', () => {
     }
 
     scene.startWorker();
-    expect(await scene.waitForSuccessfulFetch(90_000)).not.toBeNull();
+    expect(await scene.waitForSuccessfulFetch(RECOVERY_MS)).not.toBeNull();
     const items = await scene.items();
     expect(items.map((item) => [item.title, item.status, item.matches.map((match) => match.ruleName)])).toEqual([
       ['Huawei Ascend adoption grows', 'pending', ['ascend']],
       ['Weather', 'unmatched', []],
     ]);
     expect(items.every((item) => item.routedAt !== null)).toBe(true);
-  }, 180_000);
+  }, RECOVERY_MS + 90_000);
 });

@@ -73,10 +73,11 @@ describe('SourceFetcher against a real local server', () => {
   });
 
   it('fails on error statuses, carrying Retry-After from a 503', async () => {
+    await expect(fetcher.fetch({ url: `${server.origin}/gone` })).rejects.toThrow(/HTTP 410/);
+    // Last: a 503 with Retry-After leaves the whole host alone afterwards.
     const busy = await fetcher.fetch({ url: `${server.origin}/busy` }).catch((error: unknown) => error);
     expect(busy).toBeInstanceOf(SourceFetchError);
     expect(busy).toMatchObject({ retryAfterSeconds: 120, message: expect.stringContaining('HTTP 503') });
-    await expect(fetcher.fetch({ url: `${server.origin}/gone` })).rejects.toThrow(/HTTP 410/);
   });
 
   it('refuses a loopback address that is not allowlisted, before connecting', async () => {
