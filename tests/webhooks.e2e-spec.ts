@@ -1,3 +1,4 @@
+import { OutboxRelayService } from '#notify';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 import { eventually, startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '#test/webhook-receiver.js';
 
@@ -155,6 +156,22 @@ describe('webhooks', () => {
       expect(delivery.attempts).toBe(6);
       expect(receiver.at('/moved')).toHaveLength(6);
       expect(delivery.lastError).toContain('HTTP 302');
+    });
+
+    it('delivers again a delivery whose job ran but whose outcome was never written, under the same webhook-id', async () => {
+      const endpoint = await createEndpoint({ url: `${receiver.origin}/unrecorded`, events: ['evidence.recorded'] });
+      await recordEvidence();
+      const first = await eventually(async () => {
+        const row = await t.prisma.webhookDelivery.findFirst({ where: { endpointId: endpoint.id, status: 'succeeded' } });
+        return row ?? null;
+      }, 20_000, 'the first delivery');
+      // As if the worker had died (or the database had gone) before it wrote the answer down: the job is done, the row still pending.
+      await t.prisma.webhookDelivery.update({ where: { id: first.id }, data: { status: 'pending', attempts: first.attempts - 1, nextAttemptAt: new Date(Date.now() - 60_000), deliveredAt: null } });
+      await t.worker!.get(OutboxRelayService).requeueOverdue();
+      await eventually(async () => ((await t.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: first.id } })).status === 'succeeded' ? true : null), 20_000, 'the delivery done again');
+      const deliveries = receiver.at('/unrecorded');
+      expect(deliveries).toHaveLength(2);
+      expect(new Set(deliveries.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
     });
 
     it('delivers to a receiver that was down when the event was written, once it is back', async () => {

@@ -36,6 +36,25 @@ export class JobQueues {
     );
   }
 
+  /**
+   * Removes the finished (failed or completed) jobs among `jobIds`, so that
+   * adding a job with the same id again runs it: BullMQ ignores an add whose
+   * id it still holds, finished or not. For work PostgreSQL says is still due
+   * although its job ran (the job failed, or its outcome was never written).
+   */
+  async forgetFinished(name: JobName, jobIds: readonly string[]): Promise<number> {
+    const queue = this.queue(JOB_QUEUE[name]);
+    let removed = 0;
+    for (const jobId of jobIds) {
+      const job = await queue.getJob(jobId);
+      if (job && ((await job.isFailed()) || (await job.isCompleted()))) {
+        await job.remove();
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   /** Upserting by scheduler id is what keeps several starting workers from duplicating a schedule. */
   async ensureSchedules(): Promise<void> {
     for (const schedule of JOB_SCHEDULES) {

@@ -102,6 +102,12 @@ export class OutboxRelayService {
       orderBy: { nextAttemptAt: 'asc' },
       take: REQUEUE_BATCH,
     });
+    try {
+      // A job that ran but whose outcome was never written (the write failed) would block its own re-add.
+      await this.queues.forgetFinished('deliver-webhook', overdue.map((delivery) => deliveryJobId(delivery.id, delivery.attempts)));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not look up the jobs of overdue deliveries; the sweep tries again');
+    }
     await this.enqueue(overdue);
     return overdue.length;
   }
