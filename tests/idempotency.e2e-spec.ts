@@ -205,6 +205,20 @@ describe('Idempotency-Key', () => {
     expect(await t.prisma.webhookEndpoint.count({ where: { url: body.url } })).toBe(1);
   });
 
+  it('tells raw OPML imports apart by their bytes: the same document replays, another is a 422', async () => {
+    const key = `"${randomUUID()}"`;
+    const opml = (host: string) => `<?xml version="1.0"?><opml version="2.0"><body><outline text="f" xmlUrl="https://${host}/feed.xml"/></body></opml>`;
+    const post = (document: string) => t.http.post('/v1/sources/import').set(auth(t.adminKey)).set('Idempotency-Key', key).set('Content-Type', 'text/x-opml').send(document);
+    const first = await post(opml('one.example.org'));
+    expect(first.status).toBe(201);
+    const again = await post(opml('one.example.org'));
+    expect([again.status, again.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(again.body).toEqual(first.body);
+    const other = await post(opml('two.example.org'));
+    expect([other.status, other.body.errors?.[0]?.field]).toEqual([422, 'Idempotency-Key']);
+    expect(await t.prisma.source.count({ where: { url: { contains: 'two.example.org' } } })).toBe(0);
+  });
+
   it('documents the header on every creating POST', async () => {
     const document = (await t.http.get('/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
     const creating = [

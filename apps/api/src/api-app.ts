@@ -15,6 +15,7 @@ import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
 import { answerClientErrorsWithProblems } from './http/client-error-problems.js';
 import { createOpenApiDocument } from './http/openapi-document.js';
 import { refuseDeepJson } from './http/request-text.guard.js';
+import { MAX_OPML_BYTES, OPML_CONTENT_TYPES } from './sources/opml-request-body.js';
 
 const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
@@ -32,6 +33,8 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
   // Nest's options type leaves out `verify` (it uses it for rawBody, which is off here); Nest passes it on to body-parser as it is.
   const jsonOptions = { limit: '2mb', verify: refuseDeepJson, type: shouldParseJson } as NestExpressBodyParserOptionsFor<'json'>;
   app.useBodyParser('json', jsonOptions);
+  // Raw OPML imports are read before the guards and interceptors run, so idempotency can tell one document from another.
+  app.useBodyParser('raw', { type: OPML_CONTENT_TYPES, limit: MAX_OPML_BYTES });
   app.setGlobalPrefix('v1', { exclude: [...UNPREFIXED_ROUTES, ...WEB_APP_ROUTES] });
   setUpWebApp(app);
   const document = createOpenApiDocument(app);

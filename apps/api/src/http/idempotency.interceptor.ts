@@ -106,5 +106,7 @@ export function parseIdempotencyKey(header: string | string[]): string {
 /** What makes two requests "the same": method, path with query, and the body as canonical JSON (key order and spacing aside). */
 function fingerprintOf(request: Request): string {
   const body = request.body === undefined ? null : (request.body as unknown);
-  return createHash('sha256').update(`${request.method} ${request.originalUrl}\n${canonicalJson(body)}`).digest('hex');
+  // A raw body (an OPML document) counts by its bytes.
+  const content = Buffer.isBuffer(body) ? `raw:${createHash('sha256').update(body).digest('hex')}` : canonicalJson(body);
+  return createHash('sha256').update(`${request.method} ${request.originalUrl}\n${content}`).digest('hex');
 }

@@ -30,7 +30,7 @@ export class RequestShapeGuard implements CanActivate {
     if (!request.path.startsWith('/v1/')) return true;
     this.checkContentType(request, context);
     this.checkQuery(request, context);
-    const key = findPrototypeKey(request.query) ?? findPrototypeKey(request.body as unknown);
+    const key = findPrototypeKey(request.query) ?? (Buffer.isBuffer(request.body) ? null : findPrototypeKey(request.body as unknown));
     if (key) throw new DomainError('invalid', 'forbidden-key', `${key} is not an acceptable field name`, key);
     return true;
   }

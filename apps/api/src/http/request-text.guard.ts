@@ -32,7 +32,9 @@ export class RequestTextGuard implements CanActivate {
     }
     const pathReason = unstorableTextReason(path);
     if (pathReason) throw new DomainError('invalid', 'unstorable-text', `The path ${pathReason}`, 'path');
-    const problem = findUnstorableText(request.query) ?? findUnstorableText(request.body as unknown);
+    // A raw body (an OPML document) is bytes, checked where it is decoded.
+    const body = Buffer.isBuffer(request.body) ? undefined : (request.body as unknown);
+    const problem = findUnstorableText(request.query) ?? findUnstorableText(body);
     if (problem) throw new DomainError('invalid', 'unstorable-text', problem.message, problem.field);
     return true;
   }

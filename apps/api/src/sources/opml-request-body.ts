@@ -12,7 +12,7 @@ import { decodeResponseText } from '#signals';
 export const OPML_CONTENT_TYPES = ['text/x-opml', 'application/xml', 'text/xml'];
 
 /** The largest raw OPML document read, in bytes (the JSON form takes 1,000,000 characters). */
-const MAX_OPML_BYTES = 2 * 1024 * 1024;
+export const MAX_OPML_BYTES = 2 * 1024 * 1024;
 
 /** A body-parser style error, which the problem filter turns into its usual `payload-too-large` problem. */
 function tooLarge(): Error {
@@ -54,6 +54,8 @@ export class OpmlRequestBodyInterceptor implements NestInterceptor {
 }
 
 async function readOpml(request: Request): Promise<string> {
+  // Normally read by the raw body parser the API app sets up for these types, before the idempotency check needs it.
+  if (Buffer.isBuffer(request.body)) return decodeOpml(request.body, request);
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_OPML_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
@@ -63,7 +65,11 @@ async function readOpml(request: Request): Promise<string> {
     if (size > MAX_OPML_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = decodeResponseText(Buffer.concat(chunks), request.headers['content-type'] ?? 'application/xml');
+  return decodeOpml(Buffer.concat(chunks), request);
+}
+
+function decodeOpml(bytes: Buffer, request: Request): string {
+  const text = decodeResponseText(bytes, request.headers['content-type'] ?? 'application/xml');
   if (text.trim() === '') throw new DomainError('invalid', 'invalid-opml', 'The body is empty: send the OPML document', 'opml');
   if (text.includes('\0')) throw new DomainError('invalid', 'invalid-opml', 'The document holds a NUL character, which no OPML document may', 'opml');
   return text;
