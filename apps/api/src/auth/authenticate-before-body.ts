@@ -27,7 +27,9 @@ export function authenticateBeforeBody(apiKeys: ApiKeysService) {
       const principal = match ? await apiKeys.authenticate(match[1]!) : null;
       if (principal) request.principal = principal;
     } catch {
-      // The database is unreachable: the guard tries again and reports it.
+      // The database is unreachable, so the key is neither known nor refused: read the body as usual and let
+      // the guard ask again. Dropping it here would turn a retry that meets the database back into a 400.
+      return next();
     }
     if (!request.principal) (request as Request & KeylessRequest).keyless = true;
     next();
