@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * baseline taken in the same run, and prints its own report. Each runs in a
  * process of its own, so one bench's memory never shows up in another's peak.
  */
+/** The V8 heap cap every process runs with (the start scripts in package.json, NODE_OPTIONS in the Dockerfile): a bench measures what runs. */
+const RUNTIME_FLAGS = ['--max-old-space-size=1024'];
 const directory = dirname(fileURLToPath(import.meta.url));
 const [mode, target] = process.argv.slice(2);
 
@@ -25,7 +27,7 @@ if (mode === '--child' && target) {
   let failed = 0;
   for (const file of benches) {
     process.stdout.write(`\n## ${file.replace(/\.bench\.js$/, '')}\n`);
-    const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', file], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, ['--expose-gc', ...RUNTIME_FLAGS, fileURLToPath(import.meta.url), '--child', file], { stdio: 'inherit' });
     if (child.status !== 0) failed += 1;
   }
   process.exitCode = failed === 0 ? 0 : 1;
