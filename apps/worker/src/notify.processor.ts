@@ -6,7 +6,7 @@ import { DigestService, WebhookDeliveryService } from '#notify';
 
 /**
  * The notify queue: webhook delivery attempts (mostly waiting on receivers, so
- * many at once) and the digest tick.
+ * many at once; an event's first attempts are one job) and the digest tick.
  */
 @Processor('notify', { concurrency: 32 })
 export class NotifyProcessor extends WorkerHost {
@@ -28,6 +28,8 @@ export class NotifyProcessor extends WorkerHost {
         const attempt = await this.deliveries.attemptScheduled(job.data.deliveryId, job.data.attempt);
         return attempt ? { attempt: attempt.attempt, succeeded: attempt.succeeded, responseCode: attempt.responseCode } : { skipped: true };
       }
+      case 'deliver-event-webhooks':
+        return this.deliveries.attemptFirst(job.data.deliveryIds);
       case 'send-due-digests':
         return this.digests.sendDue();
     }

@@ -24,6 +24,8 @@ export interface JobPayloads {
   'fetch-source': { sourceId: string; scheduledFor: number };
   /** One HTTP attempt of a webhook delivery; `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
   'deliver-webhook': { deliveryId: string; attempt: number };
+  /** The first attempts of one event's deliveries (one per interested endpoint), made at once: a fan-out is one job per event. */
+  'deliver-event-webhooks': { outboxEventId: string; deliveryIds: string[] };
   /** The digest tick: each subscriber whose digest period has ended gets its digest (once per subscriber and period). */
   'send-due-digests': Record<string, never>;
 }
@@ -39,6 +41,7 @@ export const JOB_QUEUE = {
   'fetch-source': 'ingest',
   'route-unrouted-signals': 'ingest',
   'deliver-webhook': 'notify',
+  'deliver-event-webhooks': 'notify',
   'send-due-digests': 'notify',
 } as const satisfies { [Name in JobName]: QueueName };
 

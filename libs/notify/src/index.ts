@@ -9,7 +9,7 @@ export { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js
 export { OutboxRelayService, type RelayOutcome } from './outbox-relay.service.js';
 export { parseRetrySchedule, nextRetryDelay } from './retry-schedule.js';
 export { slackMessage, slackText, type SlackMessage } from './slack-message.js';
-export { activeSecrets, deliveryJobId, WebhookDeliveryService } from './webhook-delivery.service.js';
+export { activeSecrets, deliveryJobId, eventDeliveriesJobId, WebhookDeliveryService } from './webhook-delivery.service.js';
 export {
   SECRET_ROTATION_OVERLAP_MS,
   toEndpointView,

@@ -5,7 +5,7 @@ import { PrismaService, type Prisma } from '#db';
 import { JobQueues } from '#jobs';
 import { uuidV7 } from '#signals';
 
-import { deliveryJobId, toOutboxEventRecord } from './webhook-delivery.service.js';
+import { deliveryJobId, eventDeliveriesJobId, toOutboxEventRecord } from './webhook-delivery.service.js';
 import { endpointWants } from './webhook-filter.js';
 
 export interface RelayOutcome {
@@ -17,20 +17,16 @@ export interface RelayOutcome {
 const BATCH_SIZE = 100;
 const MAX_BATCHES_PER_TICK = 25;
 const REQUEUE_BATCH = 1000;
-/**
- * Jobs per addBulk call, sent one call after another: a batch of 100 events to
- * 20 endpoints is 2,000 jobs, and building them all at once keeps megabytes of
- * job objects alive for a whole round trip to the queue.
- */
+/** Jobs per addBulk call, sent one call after another, so a large sweep never builds all its job objects at once. */
 const ENQUEUE_CHUNK = 500;
 
 /**
  * The outbox relay, run by every worker: claims undispatched events with
  * FOR UPDATE SKIP LOCKED (so workers never take the same rows), creates one
  * WebhookDelivery per (event, interested endpoint) and marks the events
- * dispatched, all in one transaction; then enqueues one `deliver-webhook` job
- * per delivery with a deterministic id. A crash before the commit leaves the
- * events to the next claim; a crash or a queue outage after it leaves pending
+ * dispatched, all in one transaction; then enqueues one `deliver-event-webhooks`
+ * job per event (its first attempts, at once) with a deterministic id. A crash
+ * before the commit leaves the events to the next claim; a crash or a queue outage after it leaves pending
  * deliveries whose attempt is overdue, which `requeueOverdue` enqueues again.
  */
 @Injectable()
@@ -66,7 +62,7 @@ export class OutboxRelayService {
          ORDER BY "createdAt", "id"
          LIMIT ${BATCH_SIZE}
          FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return { events: 0, deliveries: [] as string[] };
+      if (rows.length === 0) return { events: 0, deliveries: [] as { id: string; outboxEventId: string }[] };
       const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true, predictionIds: true, minProbabilityChange: true } });
       const pairs: { id: string; endpointId: string; outboxEventId: string }[] = [];
       for (const row of rows) {
@@ -76,17 +72,17 @@ export class OutboxRelayService {
       const inserted =
         pairs.length === 0
           ? []
-          : await tx.$queryRaw<{ id: string }[]>`
+          : await tx.$queryRaw<{ id: string; outboxEventId: string }[]>`
               INSERT INTO "WebhookDelivery" ("id", "endpointId", "outboxEventId", "nextAttemptAt", "updatedAt")
               SELECT pair.id, pair.endpoint_id, pair.event_id, now(), now()
                 FROM unnest(${pairs.map((pair) => pair.id)}::uuid[], ${pairs.map((pair) => pair.endpointId)}::uuid[], ${pairs.map((pair) => pair.outboxEventId)}::uuid[])
                   AS pair(id, endpoint_id, event_id)
               ON CONFLICT ("endpointId", "outboxEventId") DO NOTHING
-              RETURNING "id"`;
+              RETURNING "id", "outboxEventId"`;
       await tx.$executeRaw`UPDATE "OutboxEvent" SET "dispatchedAt" = now() WHERE "id" = ANY(${rows.map((row) => row.id)}::uuid[])`;
-      return { events: rows.length, deliveries: inserted.map((row) => row.id) };
+      return { events: rows.length, deliveries: inserted };
     });
-    await this.enqueue(created.deliveries.map((id) => ({ id, attempts: 0 })));
+    await this.enqueue(created.deliveries.map((delivery) => ({ ...delivery, attempts: 0 })));
     return { events: created.events, deliveries: created.deliveries.length };
   }
 
@@ -98,13 +94,18 @@ export class OutboxRelayService {
   async requeueOverdue(now = new Date()): Promise<number> {
     const overdue = await this.prisma.webhookDelivery.findMany({
       where: { status: 'pending', nextAttemptAt: { lte: new Date(now.getTime() - this.requeueAfterMs) } },
-      select: { id: true, attempts: true },
+      select: { id: true, attempts: true, outboxEventId: true },
       orderBy: { nextAttemptAt: 'asc' },
       take: REQUEUE_BATCH,
     });
     try {
       // A job that ran but whose outcome was never written (the write failed) would block its own re-add.
-      await this.queues.forgetFinished('deliver-webhook', overdue.map((delivery) => deliveryJobId(delivery.id, delivery.attempts)));
+      const firsts = new Set(overdue.filter((delivery) => delivery.attempts === 0).map((delivery) => eventDeliveriesJobId(delivery.outboxEventId)));
+      await this.queues.forgetFinished('deliver-event-webhooks', [...firsts]);
+      await this.queues.forgetFinished(
+        'deliver-webhook',
+        overdue.filter((delivery) => delivery.attempts > 0).map((delivery) => deliveryJobId(delivery.id, delivery.attempts)),
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not look up the jobs of overdue deliveries; the sweep tries again');
     }
@@ -112,17 +113,24 @@ export class OutboxRelayService {
     return overdue.length;
   }
 
-  private async enqueue(deliveries: readonly { id: string; attempts: number }[]): Promise<void> {
+  /**
+   * First attempts go out as one job per event (its deliveries to every
+   * interested endpoint), later ones as a job per delivery, each under a
+   * deterministic id.
+   */
+  private async enqueue(deliveries: readonly { id: string; attempts: number; outboxEventId: string }[]): Promise<void> {
     if (deliveries.length === 0) return;
+    const firstsByEvent = new Map<string, string[]>();
+    for (const delivery of deliveries.filter((candidate) => candidate.attempts === 0)) {
+      firstsByEvent.set(delivery.outboxEventId, [...(firstsByEvent.get(delivery.outboxEventId) ?? []), delivery.id]);
+    }
+    const events = [...firstsByEvent].map(([outboxEventId, deliveryIds]) => ({ payload: { outboxEventId, deliveryIds }, jobId: eventDeliveriesJobId(outboxEventId) }));
+    const retries = deliveries
+      .filter((delivery) => delivery.attempts > 0)
+      .map((delivery) => ({ payload: { deliveryId: delivery.id, attempt: delivery.attempts }, jobId: deliveryJobId(delivery.id, delivery.attempts) }));
     try {
-      for (let from = 0; from < deliveries.length; from += ENQUEUE_CHUNK) {
-        await this.queues.enqueueMany(
-          'deliver-webhook',
-          deliveries
-            .slice(from, from + ENQUEUE_CHUNK)
-            .map((delivery) => ({ payload: { deliveryId: delivery.id, attempt: delivery.attempts }, jobId: deliveryJobId(delivery.id, delivery.attempts) })),
-        );
-      }
+      for (let from = 0; from < events.length; from += ENQUEUE_CHUNK) await this.queues.enqueueMany('deliver-event-webhooks', events.slice(from, from + ENQUEUE_CHUNK));
+      for (let from = 0; from < retries.length; from += ENQUEUE_CHUNK) await this.queues.enqueueMany('deliver-webhook', retries.slice(from, from + ENQUEUE_CHUNK));
     } catch (error) {
       this.logger.warn({ deliveries: deliveries.length, err: error }, 'Could not enqueue webhook deliveries; the sweep will once the queue is back');
     }

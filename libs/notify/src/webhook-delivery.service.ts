@@ -25,6 +25,11 @@ export function deliveryJobId(deliveryId: string, attempt: number): string {
   return `deliver-webhook:${deliveryId}:${attempt}`;
 }
 
+/** The BullMQ job id of an event's first attempts: one job per event, enqueued at most once while the queue holds it (BullMQ refuses a ':' here). */
+export function eventDeliveriesJobId(outboxEventId: string): string {
+  return `deliver-event-webhooks-${outboxEventId}`;
+}
+
 export function toOutboxEventRecord(row: Pick<OutboxEvent, 'id' | 'type' | 'predictionId' | 'payload' | 'createdAt'>): OutboxEventRecord {
   if (!isEventType(row.type)) throw new Error(`Outbox event ${row.id} has the unknown type ${row.type}`);
   return { id: row.id, type: row.type, predictionId: row.predictionId, payload: row.payload, createdAt: row.createdAt } as unknown as OutboxEventRecord;
@@ -86,6 +91,23 @@ export class WebhookDeliveryService {
       return null;
     }
     return this.attempt(delivery, { retries: true });
+  }
+
+  /**
+   * The `deliver-event-webhooks` job: the first attempt of each of one event's
+   * deliveries, all at once (they go to different endpoints). Each is skipped
+   * when already made, as a single attempt is; a failure to record one fails
+   * the job after the others are done, and the relay's sweep retries what is
+   * still due.
+   */
+  async attemptFirst(deliveryIds: readonly string[]): Promise<{ succeeded: number; failed: number; skipped: number }> {
+    const outcomes = await Promise.allSettled(deliveryIds.map((id) => this.attemptScheduled(id, 0)));
+    const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    const attempts = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<WebhookDeliveryAttempt | null>).value);
+    const succeeded = attempts.filter((attempt) => attempt?.succeeded).length;
+    const skipped = attempts.filter((attempt) => attempt === null).length;
+    return { succeeded, failed: attempts.length - succeeded - skipped, skipped };
   }
 
   /** `POST .../deliveries/:id/redeliver`: one attempt now. A pending delivery keeps its retry schedule; a finished one gets just this attempt. */
