@@ -88,18 +88,7 @@ export class WebhookSender implements OnModuleDestroy {
 
   /** Checks an endpoint URL being saved: http(s), no credentials, and a literal IP must be allowed. */
   checkUrl(url: string, field = 'url'): void {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new OutboundRequestRefusedError(`${field} is not a valid URL`, field);
-    }
-    try {
-      this.guard.checkLiteralAddress(parsed);
-    } catch (error) {
-      if (error instanceof OutboundRequestRefusedError) throw new OutboundRequestRefusedError(error.message, field);
-      throw error;
-    }
+    this.guard.checkSavedUrl(url, field);
   }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {

@@ -61,9 +61,11 @@ describe('OutboundGuard', () => {
     await expect(new OutboundGuard('', dns).resolve(new URL('http://nowhere.example/'))).rejects.toThrow(/could not be resolved \(ENOTFOUND\)/);
   });
 
-  it('checks literal addresses without DNS when a source is saved', () => {
+  it('checks a saved URL without DNS: its shape, and a literal address', () => {
     const guard = new OutboundGuard('', dns);
-    expect(() => guard.checkLiteralAddress(new URL('http://10.1.1.1/'))).toThrow(/private/);
-    expect(() => guard.checkLiteralAddress(new URL('http://internal.example/'))).not.toThrow();
+    expect(() => guard.checkSavedUrl('http://10.1.1.1/')).toThrow(/private/);
+    expect(() => guard.checkSavedUrl('http://internal.example/')).not.toThrow();
+    expect(() => guard.checkSavedUrl('not a url', 'endpointUrl')).toThrow(expect.objectContaining({ field: 'endpointUrl', message: 'endpointUrl is not a valid URL' }));
+    expect(() => guard.checkSavedUrl('ftp://example.org/', 'endpointUrl')).toThrow(expect.objectContaining({ field: 'endpointUrl' }));
   });
 });

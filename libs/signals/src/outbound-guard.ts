@@ -47,13 +47,25 @@ export class OutboundGuard {
   }
 
   /**
-   * Checks a URL without resolving it: a literal IP must be allowed. Used when
-   * a source is saved, so an obviously internal URL is refused up front.
+   * Checks a URL someone is saving (a source, a webhook endpoint) without
+   * resolving it: a valid http(s) URL, and a literal IP must be allowed, so an
+   * obviously internal URL is refused up front. The refusal names `field`.
    */
-  checkLiteralAddress(url: URL): void {
-    this.checkUrlShape(url);
-    const host = bareHost(url);
-    if (isIP(host) !== 0) this.checkAddress(host, host);
+  checkSavedUrl(url: string, field = 'url'): void {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new OutboundRequestRefusedError(`${field} is not a valid URL`, field);
+    }
+    try {
+      this.checkUrlShape(parsed);
+      const host = bareHost(parsed);
+      if (isIP(host) !== 0) this.checkAddress(host, host);
+    } catch (error) {
+      if (error instanceof OutboundRequestRefusedError) throw new OutboundRequestRefusedError(error.message, field);
+      throw error;
+    }
   }
 
   /** The address to connect to for this URL, after checking every address its host resolves to. */

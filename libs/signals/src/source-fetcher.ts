@@ -120,18 +120,7 @@ export class SourceFetcher implements OnModuleDestroy {
 
   /** Checks a URL a user is saving: shape, and a literal IP address must be allowed. */
   checkUrl(url: string, field = 'url'): void {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new OutboundRequestRefusedError(`${field} is not a valid URL`, field);
-    }
-    try {
-      this.guard.checkLiteralAddress(parsed);
-    } catch (error) {
-      if (error instanceof OutboundRequestRefusedError) throw new OutboundRequestRefusedError(error.message, field);
-      throw error;
-    }
+    this.guard.checkSavedUrl(url, field);
   }
 
   /** `limits` tighten the policy for one call (tests); the defaults are FETCH_POLICY. */
