@@ -9,10 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * baseline taken in the same run, and prints its own report. Each runs in a
  * process of its own, so one bench's memory never shows up in another's peak.
  */
-/** The V8 heap cap every process runs with (the start scripts in package.json, NODE_OPTIONS in the Dockerfile): a bench measures what runs. */
-const RUNTIME_FLAGS = ['--max-old-space-size=1024'];
 const directory = dirname(fileURLToPath(import.meta.url));
 const [mode, target] = process.argv.slice(2);
+/** The V8 heap cap every process runs with (the start scripts in package.json, NODE_OPTIONS in the Dockerfile): a bench measures what runs. */
+const RUNTIME_FLAGS = ['--max-old-space-size=1024'];
 
 if (mode === '--child' && target) {
   const bench = (await import(pathToFileURL(join(directory, target)).href)) as { run(): Promise<void> };

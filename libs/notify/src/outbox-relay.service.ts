@@ -26,8 +26,9 @@ const ENQUEUE_CHUNK = 500;
  * WebhookDelivery per (event, interested endpoint) and marks the events
  * dispatched, all in one transaction; then enqueues one `deliver-event-webhooks`
  * job per event (its first attempts, at once) with a deterministic id. A crash
- * before the commit leaves the events to the next claim; a crash or a queue outage after it leaves pending
- * deliveries whose attempt is overdue, which `requeueOverdue` enqueues again.
+ * before the commit leaves the events to the next claim; a crash or a queue
+ * outage after it leaves pending deliveries whose attempt is overdue, which
+ * `requeueOverdue` enqueues again.
  */
 @Injectable()
 export class OutboxRelayService {
