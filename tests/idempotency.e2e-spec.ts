@@ -170,6 +170,41 @@ describe('Idempotency-Key', () => {
     expect(await evidenceCount(body.summary)).toBe(1);
   });
 
+  const slugOf = (label: string) => `idempotent-${label}-${randomUUID().slice(0, 8)}`;
+  it.each([
+    {
+      route: 'POST /v1/predictions',
+      send: (key: string, slug: string) =>
+        t.http.post('/v1/predictions').set(auth(t.adminKey)).set('Idempotency-Key', key).send({
+          slug, title: 'Idempotent creation', statement: 'A prediction made once.', resolutionCriteria: 'Made once.', prior: 0.3,
+          deadline: '2031-01-01T00:00:00.000Z',
+        }),
+      effects: (slug: string) => t.prisma.prediction.count({ where: { slug } }),
+    },
+    {
+      route: 'POST /v1/predictions/:idOrSlug/override',
+      send: (key: string, slug: string) => t.http.post(`/v1/predictions/${PREDICTION}/override`).set(auth(t.adminKey)).set('Idempotency-Key', key).send({ probability: 0.41, reason: slug }),
+      effects: (slug: string) => t.prisma.auditEntry.count({ where: { kind: 'override', reason: slug } }),
+    },
+    {
+      route: 'POST /v1/predictions/:idOrSlug/forecasts',
+      send: (key: string, slug: string) => t.http.post(`/v1/predictions/${PREDICTION}/forecasts`).set(auth(t.adminKey)).set('Idempotency-Key', key).send({ probability: 0.37, note: slug }),
+      effects: (slug: string) => t.prisma.forecast.count({ where: { note: slug } }),
+    },
+  ])('records the claim in the effect\'s transaction on $route too: a lost response is never run again', async ({ send, effects }) => {
+    const key = randomUUID();
+    const label = slugOf('lost');
+    const first = await send(key, label);
+    expect(first.status).toBeLessThan(300);
+    const row = await t.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    expect(row.appliedAt).not.toBeNull();
+    // As if the process had died between the commit and keeping the response, long enough ago for the lease to end.
+    await t.prisma.idempotencyKey.update({ where: { id: row.id }, data: { completedAt: null, responseStatus: null, responseBody: null, lockedAt: new Date(Date.now() - 10 * 60_000) } });
+    const retry = await send(key, label);
+    expect([retry.status, retry.body.type]).toEqual([409, expect.stringMatching(/idempotency-key-response-lost/)]);
+    expect(await effects(label)).toBe(1);
+  });
+
   it('takes over a stale claim that never took effect, once', async () => {
     const key = randomUUID();
     const body = evidence('Stale claim');

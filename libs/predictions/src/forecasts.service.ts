@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
-import { PrismaService, type Forecast, type Prediction } from '#db';
+import { IdempotencyKeysRepository, PrismaService, type Forecast, type Prediction } from '#db';
 
 import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
@@ -53,6 +53,7 @@ export class ForecastsService {
     private readonly prisma: PrismaService,
     private readonly predictions: PredictionsService,
     private readonly divergence: ForecastDivergenceService,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async record(idOrSlug: string, input: ForecastInput, forecaster: Forecaster): Promise<Forecast> {
@@ -62,6 +63,7 @@ export class ForecastsService {
     const note = input.note?.trim() ? input.note : null;
     if (note !== null && note.length > MAX_NOTE) throw new DomainError('invalid', 'note-too-long', `note may hold at most ${MAX_NOTE} characters`, 'note');
     return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
       // The row lock orders a forecast against the resolution: none is accepted once it is resolved.
       const head = await lockPrediction(tx, idOrSlug);
       if (isResolved(head.status)) {

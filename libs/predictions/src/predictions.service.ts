@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, GENESIS_HASH, isAcceptedProbability, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
-import { pageQuery, Prisma, PrismaService, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
+import { IdempotencyKeysRepository, pageQuery, Prisma, PrismaService, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
@@ -58,6 +58,7 @@ export class PredictionsService {
     private readonly outbox: OutboxWriter,
     private readonly deadlines: PredictionDeadlinesService,
     private readonly trackScoring: TrackScoringService,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<Prediction>> {
@@ -95,6 +96,8 @@ export class PredictionsService {
     const createdAt = new Date();
     try {
       return await this.prisma.$transaction(async (tx) => {
+        // An Idempotency-Key request records its claim in the effect's transaction (see EvidenceService.recordIn).
+        await this.idempotencyKeys.takePart(tx);
         const created = await tx.prediction.create({
           data: {
             createdAt,
@@ -169,6 +172,7 @@ export class PredictionsService {
     }
     if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the probability is set by hand', 'reason');
     return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
       const head = await lockPrediction(tx, idOrSlug);
       assertOpenForMoves(head, 'idOrSlug');
       const entry = await this.auditTrail.append(tx, head, {
@@ -201,6 +205,7 @@ export class PredictionsService {
       throw new DomainError('invalid', 'occurred-in-future', 'occurredAt cannot be in the future', 'occurredAt');
     }
     return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
       const head = await lockPrediction(tx, idOrSlug);
       if (isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is already ${head.status.replace('_', ' ')}`, 'idOrSlug');
@@ -266,6 +271,7 @@ export class PredictionsService {
   async undoResolution(idOrSlug: string, reason: string, actor: string): Promise<ConfidenceMove> {
     if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the resolution is undone', 'reason');
     return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
       const head = await lockPrediction(tx, idOrSlug);
       if (!isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-not-resolved', `Prediction "${head.slug}" is not resolved`, 'idOrSlug');
