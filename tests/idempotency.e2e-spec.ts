@@ -191,6 +191,16 @@ describe('Idempotency-Key', () => {
       send: (key: string, slug: string) => t.http.post(`/v1/predictions/${PREDICTION}/forecasts`).set(auth(t.adminKey)).set('Idempotency-Key', key).send({ probability: 0.37, note: slug }),
       effects: (slug: string) => t.prisma.forecast.count({ where: { note: slug } }),
     },
+    {
+      route: 'POST /v1/webhooks',
+      send: (key: string, label: string) => t.http.post('/v1/webhooks').set(auth(t.adminKey)).set('Idempotency-Key', key).send({ url: `http://127.0.0.1:9/${label}`, events: ['*'] }),
+      effects: (label: string) => t.prisma.webhookEndpoint.count({ where: { url: `http://127.0.0.1:9/${label}` } }),
+    },
+    {
+      route: 'POST /v1/sources',
+      send: (key: string, label: string) => t.http.post('/v1/sources').set(auth(t.adminKey)).set('Idempotency-Key', key).send({ name: label, kind: 'feed', url: `https://news.example.org/${label}.xml` }),
+      effects: (label: string) => t.prisma.source.count({ where: { name: label } }),
+    },
   ])('records the claim in the effect\'s transaction on $route too: a lost response is never run again', async ({ send, effects }) => {
     const key = randomUUID();
     const label = slugOf('lost');
@@ -203,6 +213,19 @@ describe('Idempotency-Key', () => {
     const retry = await send(key, label);
     expect([retry.status, retry.body.type]).toEqual([409, expect.stringMatching(/idempotency-key-response-lost/)]);
     expect(await effects(label)).toBe(1);
+  });
+
+  it('rotates a webhook secret once for a key whose response was lost: the secret the caller never saw is not pushed out', async () => {
+    const created = await t.http.post('/v1/webhooks').set(auth(t.adminKey)).send({ url: 'http://127.0.0.1:9/rotated', events: ['*'] });
+    const rotate = (key: string) => t.http.post(`/v1/webhooks/${created.body.id}/rotate-secret`).set(auth(t.adminKey)).set('Idempotency-Key', key).send();
+    const key = randomUUID();
+    expect((await rotate(key)).status).toBeLessThan(300);
+    const rotated = await t.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.body.id } });
+    const row = await t.prisma.idempotencyKey.findFirstOrThrow({ where: { key } });
+    await t.prisma.idempotencyKey.update({ where: { id: row.id }, data: { completedAt: null, responseStatus: null, responseBody: null, lockedAt: new Date(Date.now() - 10 * 60_000) } });
+    expect((await rotate(key)).status).toBe(409);
+    const after = await t.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect([after.secret, after.previousSecret]).toEqual([rotated.secret, created.body.secret]);
   });
 
   it('takes over a stale claim that never took effect, once', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, NotFoundError } from '#core';
-import { pageQuery, PrismaService, toPage, type Page, type PageRequest, type WebhookDelivery, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
+import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type WebhookDelivery, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
 import { SUBSCRIBABLE_EVENT_TYPES } from '#events';
 import { PredictionsService } from '#predictions';
 
@@ -45,6 +45,7 @@ export class WebhookEndpointsService {
     private readonly prisma: PrismaService,
     private readonly predictions: PredictionsService,
     private readonly sender: WebhookSender,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async list(request: PageRequest): Promise<Page<WebhookEndpointView>> {
@@ -60,17 +61,20 @@ export class WebhookEndpointsService {
   /** The new endpoint and its secret: the only time the secret is shown. */
   async create(input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
     const secret = newWebhookSecret();
-    const endpoint = await this.prisma.webhookEndpoint.create({
-      data: {
-        url: this.checkedUrl(input.url),
-        secret,
-        events: this.checkedEvents(input.events ?? ['*']),
-        format: input.format ?? 'standard',
-        predictionIds: await this.predictionIds(input.predictions ?? []),
-        minProbabilityChange: this.checkedMinimum(input.minProbabilityChange ?? null),
-        description: input.description ?? null,
-        enabled: input.enabled ?? true,
-      },
+    const data = {
+      url: this.checkedUrl(input.url),
+      secret,
+      events: this.checkedEvents(input.events ?? ['*']),
+      format: input.format ?? 'standard',
+      predictionIds: await this.predictionIds(input.predictions ?? []),
+      minProbabilityChange: this.checkedMinimum(input.minProbabilityChange ?? null),
+      description: input.description ?? null,
+      enabled: input.enabled ?? true,
+    };
+    // An Idempotency-Key request records its claim with the effect: a response lost to a crash never makes a second endpoint.
+    const endpoint = await this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
+      return tx.webhookEndpoint.create({ data });
     });
     return { endpoint: toEndpointView(endpoint), secret };
   }
@@ -107,9 +111,13 @@ export class WebhookEndpointsService {
     const current = await this.prisma.webhookEndpoint.findUnique({ where: { id: (await this.get(id)).id } });
     if (!current) throw new NotFoundError('Webhook endpoint', id, 'id');
     const secret = newWebhookSecret();
-    const endpoint = await this.prisma.webhookEndpoint.update({
-      where: { id: current.id },
-      data: { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_ROTATION_OVERLAP_MS) },
+    // With an Idempotency-Key, a response lost to a crash never rotates again (which would push out a secret the caller never saw).
+    const endpoint = await this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
+      return tx.webhookEndpoint.update({
+        where: { id: current.id },
+        data: { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_ROTATION_OVERLAP_MS) },
+      });
     });
     return { endpoint: toEndpointView(endpoint), secret };
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { parseOpml } from 'feedsmith';
 
 import { DomainError, JsonPointerError, NotFoundError, parseJsonPointer } from '#core';
-import { pageQuery, PrismaService, toPage, type Page, type PageRequest, type Prisma, type Source, type SourceKind } from '#db';
+import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type Prisma, type Source, type SourceKind } from '#db';
 
 import { IndicatorsService } from './indicators.service.js';
 import { SourceFetcher } from './source-fetcher.js';
@@ -61,6 +61,7 @@ export class SourcesService {
     private readonly prisma: PrismaService,
     private readonly indicators: IndicatorsService,
     private readonly fetcher: SourceFetcher,
+    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async list(request: PageRequest): Promise<Page<SourceView>> {
@@ -75,7 +76,11 @@ export class SourcesService {
 
   async create(input: SourceInput): Promise<SourceView> {
     const data = await this.validated(input);
-    return this.prisma.source.create({ data: { ...data, nextFetchAt: new Date() }, include: SOURCE_INCLUDE });
+    // An Idempotency-Key request records its claim with the effect: a response lost to a crash never makes a second source.
+    return this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
+      return tx.source.create({ data: { ...data, nextFetchAt: new Date() }, include: SOURCE_INCLUDE });
+    });
   }
 
   /**
@@ -161,7 +166,10 @@ export class SourcesService {
       }
     }
     const now = new Date();
-    const created = await this.prisma.source.createManyAndReturn({ data: inputs.map((input) => ({ ...input, nextFetchAt: now })), include: SOURCE_INCLUDE });
+    const created = await this.prisma.$transaction(async (tx) => {
+      await this.idempotencyKeys.takePart(tx);
+      return tx.source.createManyAndReturn({ data: inputs.map((input) => ({ ...input, nextFetchAt: now })), include: SOURCE_INCLUDE });
+    });
     return { created, skipped };
   }
 
