@@ -32,9 +32,9 @@ export async function startApiProcess(env: Record<string, string>): Promise<Runn
   return { child, baseUrl };
 }
 
-/** The built worker as its own process. */
-export function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, stdio: 'ignore' });
+/** The built worker as its own process; quiet unless `env` sets LOG_LEVEL, and with its output piped when `output` is asked for. */
+export function startWorkerProcess(env: Record<string, string>, options: { output?: boolean } = {}): ChildProcess {
+  return spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, LOG_LEVEL: 'error', ...env }, stdio: options.output ? ['ignore', 'pipe', 'pipe'] : 'ignore' });
 }
 
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from 'bullmq';
 
 import type { AppConfig } from '#config';
@@ -8,6 +9,7 @@ import { EventsModule } from '#events';
 
 import { QUEUE_NAMES } from './job-definitions.js';
 import { JobQueues } from './job-queues.js';
+import { QueueErrorLogging } from './queue-error-logging.js';
 import { SchedulerLivenessService } from './scheduler-liveness.service.js';
 
 /**
@@ -22,8 +24,8 @@ export class JobsModule {
     const queues = BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name })));
     return {
       module: JobsModule,
-      imports: [BullModule.forRoot(bullOptions(config, database)), queues, EventsModule],
-      providers: [JobQueues, SchedulerLivenessService],
+      imports: [BullModule.forRoot(bullOptions(config, database)), queues, EventsModule, DiscoveryModule],
+      providers: [JobQueues, SchedulerLivenessService, QueueErrorLogging],
       exports: [JobQueues, SchedulerLivenessService, queues],
     };
   }
