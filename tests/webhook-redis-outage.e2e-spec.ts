@@ -1,38 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-
+import { startPrivateRedis, type PrivateServer } from '#test/private-servers.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 import { eventually, startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
-
-/** A Redis of this suite's own on a free port, so stopping it disturbs nobody else. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(
-    () =>
-      new Promise<true | null>((resolve) => {
-        const socket = createServer().listen(port, '127.0.0.1');
-        socket.on('listening', () => socket.close(() => resolve(null)));
-        socket.on('error', () => resolve(true));
-      }),
-    10_000,
-    'redis-server to listen',
-  );
-  return redis;
-}
-
-async function stopRedis(redis: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => redis.once('exit', resolve));
-  redis.kill('SIGKILL');
-  await exited;
-}
 
 /**
  * Queue mode with Redis stopped while evidence is recorded: the API keeps
@@ -42,22 +10,21 @@ async function stopRedis(redis: ChildProcess): Promise<void> {
 describe('webhooks through a Redis outage', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
-  let redis: ChildProcess;
-  let port: number;
+  // A Redis of this suite's own, so stopping it disturbs nobody else.
+  let redis: PrivateServer;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis();
     receiver = await startWebhookReceiver();
     t = await createTestApp({
       worker: true,
-      env: { REDIS_URL: `redis://127.0.0.1:${port}`, OUTBOX_RELAY_INTERVAL_MS: '100', WEBHOOK_REQUEUE_AFTER_SECONDS: '2', WEBHOOK_RETRY_SCHEDULE: '500ms,1s,1s,1s' },
+      env: { REDIS_URL: redis.url, OUTBOX_RELAY_INTERVAL_MS: '100', WEBHOOK_REQUEUE_AFTER_SECONDS: '2', WEBHOOK_RETRY_SCHEDULE: '500ms,1s,1s,1s' },
     });
   }, 60_000);
   afterAll(async () => {
     await t.close();
     await receiver.close();
-    redis.kill('SIGKILL');
+    await redis?.destroy();
   });
 
   it('accepts evidence while Redis is down and delivers every event after it returns', async () => {
@@ -65,7 +32,7 @@ describe('webhooks through a Redis outage', () => {
     const created = await t.http.post('/v1/webhooks').set(auth(t.adminKey)).send({ url: `${receiver.origin}/outage`, events: ['evidence.recorded'] });
     expect(created.status).toBe(201);
 
-    await stopRedis(redis);
+    await redis.stop();
     const ids: string[] = [];
     for (let index = 0; index < 5; index += 1) {
       const response = await t.http
@@ -78,7 +45,7 @@ describe('webhooks through a Redis outage', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.at('/outage')).toHaveLength(0);
 
-    redis = await startRedis(port);
+    await redis.start();
     await eventually(() => (new Set(receiver.at('/outage').map((delivery) => JSON.parse(delivery.body).data.evidenceId as string)).size === ids.length ? true : null), 60_000, 'every event after Redis returned');
     const delivered = new Set(receiver.at('/outage').map((delivery) => JSON.parse(delivery.body).data.evidenceId as string));
     expect(delivered).toEqual(new Set(ids));
