@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { PGlite } from '@electric-sql/pglite';
+import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker, type ConnectionOptions } from 'bullmq';
 import pg from 'pg';
 
-import { PGliteSocketServer } from '#db';
+import { PGliteSocketServer, startEmbeddedPostgres } from '#db';
 
 /**
  * The embedded database's socket front: many clients, one PGlite session. These
@@ -72,4 +77,60 @@ describe('PGliteSocketServer', () => {
     expect(rows[0]!.value).not.toBe(-1);
     await other.end();
   });
+
+  it('hands a NOTIFY to the clients that LISTEN on its channel, not to the client that raised it', async () => {
+    const listener = new pg.Client({ connectionString: url });
+    const bystander = new pg.Client({ connectionString: url });
+    const notifier = new pg.Client({ connectionString: url });
+    await Promise.all([listener.connect(), bystander.connect(), notifier.connect()]);
+    try {
+      const heard: Record<string, string[]> = { listener: [], bystander: [], notifier: [] };
+      for (const [name, client] of [['listener', listener], ['bystander', bystander], ['notifier', notifier]] as const) {
+        client.on('notification', (message) => heard[name]!.push(`${message.channel}:${message.payload}`));
+      }
+      await listener.query('-- as BullMQ writes it\nLISTEN "Jobs_Channel";');
+      await bystander.query('LISTEN other_channel');
+      await notifier.query(`SELECT pg_notify('Jobs_Channel', 'notify')`);
+      await notifier.query(`NOTIFY other_channel, 'ping'`);
+      await listener.query('SELECT 1');
+      expect(heard).toEqual({ listener: ['Jobs_Channel:notify'], bystander: ['other_channel:ping'], notifier: [] });
+    } finally {
+      await Promise.all([listener.end(), bystander.end(), notifier.end()]);
+    }
+  });
+
+  it('lets a BullMQ worker on the embedded database take a new job at once, with a delayed job pending', async () => {
+    // Without the notification the worker sleeps until the delayed job is due, an hour away.
+    const WAIT_MS = 15_000;
+    const dataDir = await mkdtemp(join(tmpdir(), 'bw-pglite-bullmq-'));
+    const embedded = await startEmbeddedPostgres(dataDir);
+    setDefaultBackendFactory(createPostgresBackend);
+    const connection = { connectionString: embedded.url, migrate: true, max: 4 } as unknown as ConnectionOptions;
+    const queue = new Queue('socket-notify', { connection });
+    const taken: string[] = [];
+    let worker: Worker | undefined;
+    try {
+      await queue.waitUntilReady();
+      worker = new Worker(
+        'socket-notify',
+        (job) => {
+          taken.push(job.name);
+          return Promise.resolve();
+        },
+        { connection, concurrency: 8 },
+      );
+      await queue.add('later', {}, { delay: 3_600_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const added = Date.now();
+      await queue.addBulk([{ name: 'now', data: {} }]);
+      while (!taken.includes('now') && Date.now() - added < WAIT_MS) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(taken).toEqual(['now']);
+    } finally {
+      await worker?.close();
+      await queue.close();
+      setDefaultBackendFactory(undefined);
+      await embedded.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -14,12 +14,20 @@ import type { PGlite } from '@electric-sql/pglite';
  * until the session is idle again: after a Sync or a simple Query that leaves no
  * transaction open. That makes every extended-protocol round trip and every
  * transaction atomic with respect to the other clients.
+ *
+ * LISTEN/NOTIFY: the shared session listens for every client, and PGlite writes
+ * a notification into the output of whichever client's statement raised it.
+ * The server remembers which clients asked to LISTEN on which channel and
+ * hands each notification to them instead (BullMQ's workers wait on one to
+ * learn of a new job; without it they slept until their next delayed job).
  */
 export class PGliteSocketServer {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private owner: ClientSession | null = null;
   private readonly waiting: ClientSession[] = [];
+  /** Channel name to the clients that asked to LISTEN on it. */
+  private readonly listeners = new Map<string, Set<ClientSession>>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -92,7 +100,30 @@ export class PGliteSocketServer {
   }
 
   async execute(message: Uint8Array, onData: (data: Uint8Array) => void): Promise<void> {
-    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: onData }));
+    if (this.listeners.size === 0) {
+      await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: onData }));
+      return;
+    }
+    const output = new NotificationRouter(onData, (channel, bytes) => {
+      for (const listener of this.listeners.get(channel) ?? []) listener.send(bytes);
+    });
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: (data) => output.push(data) }));
+    output.end();
+  }
+
+  subscribe(session: ClientSession, channel: string): void {
+    const sessions = this.listeners.get(channel) ?? new Set<ClientSession>();
+    sessions.add(session);
+    this.listeners.set(channel, sessions);
+  }
+
+  /** The client stops listening on `channel` (every channel for `*`); the shared session keeps listening for the others. */
+  unsubscribe(session: ClientSession, channel: string): void {
+    for (const [name, sessions] of this.listeners) {
+      if (channel !== '*' && name !== channel) continue;
+      sessions.delete(session);
+      if (sessions.size === 0) this.listeners.delete(name);
+    }
   }
 
   isInTransaction(): boolean {
@@ -111,6 +142,7 @@ export class PGliteSocketServer {
   /** A closed client leaves the queue; if it holds the database, its run loop wakes, rolls back and releases it. */
   private abandon(session: ClientSession): void {
     session.closed = true;
+    this.unsubscribe(session, '*');
     const index = this.waiting.indexOf(session);
     if (index >= 0) this.waiting.splice(index, 1);
   }
@@ -127,6 +159,59 @@ const GSSENC_REQUEST = 80877104;
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+const PARSE = 0x50; // 'P'
+const NOTIFICATION_RESPONSE = 0x41; // 'A'
+
+/** `LISTEN name` / `UNLISTEN name|*` statements in a query text (comments removed); names as PostgreSQL folds them. */
+function listenStatements(sql: string): { listen: boolean; channel: string }[] {
+  if (!/listen/i.test(sql)) return [];
+  const statements: { listen: boolean; channel: string }[] = [];
+  for (const statement of sql.replace(/--[^\n]*/g, '').split(';')) {
+    const match = /^\s*(UN)?LISTEN\s+(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*|\*))\s*$/i.exec(statement);
+    if (match) statements.push({ listen: !match[1], channel: match[2]?.replace(/""/g, '"') ?? match[3]!.toLowerCase() });
+  }
+  return statements;
+}
+
+/**
+ * Splits a statement's output into protocol messages on the fly: a
+ * NotificationResponse goes to `notify` (by channel), everything else,
+ * in order, to the client that ran the statement.
+ */
+class NotificationRouter {
+  private pending = Buffer.alloc(0);
+
+  constructor(
+    private readonly forward: (data: Uint8Array) => void,
+    private readonly notify: (channel: string, message: Uint8Array) => void,
+  ) {}
+
+  push(data: Uint8Array): void {
+    let buffer = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let passThroughFrom = 0;
+    let offset = 0;
+    while (buffer.length - offset >= 5) {
+      const length = 1 + buffer.readInt32BE(offset + 1);
+      if (buffer.length - offset < length) break;
+      if (buffer[offset] === NOTIFICATION_RESPONSE) {
+        if (offset > passThroughFrom) this.forward(buffer.subarray(passThroughFrom, offset));
+        const channelEnd = buffer.indexOf(0, offset + 9);
+        this.notify(buffer.toString('utf8', offset + 9, channelEnd), new Uint8Array(buffer.subarray(offset, offset + length)));
+        passThroughFrom = offset + length;
+      }
+      offset += length;
+    }
+    if (offset > passThroughFrom) this.forward(buffer.subarray(passThroughFrom, offset));
+    buffer = buffer.subarray(offset);
+    this.pending = Buffer.from(buffer);
+  }
+
+  /** Whatever was left incomplete goes to the client as it is. */
+  end(): void {
+    if (this.pending.length > 0) this.forward(this.pending);
+    this.pending = Buffer.alloc(0);
+  }
+}
 
 class ClientSession {
   closed = false;
@@ -140,6 +225,11 @@ class ClientSession {
     private readonly socket: Socket,
     private readonly server: PGliteSocketServer,
   ) {}
+
+  /** A message for this client outside its own statements (a notification). */
+  send(message: Uint8Array): void {
+    if (!this.closed && this.socket.writable) this.socket.write(message);
+  }
 
   receive(chunk: Buffer): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
@@ -169,6 +259,7 @@ class ClientSession {
           this.socket.end();
           break;
         }
+        this.noteListening(message);
         await this.server.execute(message.bytes, (data) => {
           if (data.length > 0 && this.socket.writable) this.socket.write(data);
         });
@@ -183,6 +274,19 @@ class ClientSession {
       this.running = false;
       this.server.release(this);
       if (!this.closed && this.hasCompleteMessage()) this.server.request(this);
+    }
+  }
+
+  /** Remembers the channels a simple Query or a Parse asks to (UN)LISTEN on. */
+  private noteListening(message: { kind: string; type: number; bytes: Uint8Array }): void {
+    if (message.kind !== 'regular' || (message.type !== QUERY && message.type !== PARSE)) return;
+    const body = Buffer.from(message.bytes.buffer, message.bytes.byteOffset + 5, message.bytes.byteLength - 5);
+    // A Parse starts with the statement's name; the query text follows it.
+    const textStart = message.type === PARSE ? body.indexOf(0) + 1 : 0;
+    const text = body.toString('utf8', textStart, body.indexOf(0, textStart));
+    for (const { listen, channel } of listenStatements(text)) {
+      if (listen) this.server.subscribe(this, channel);
+      else this.server.unsubscribe(this, channel);
     }
   }
 
