@@ -9,3 +9,4 @@ export * from './network-address.js';
 export * from './json-pointer.js';
 export * from './request-text.js';
 export * from './audit-checkpoint.js';
+export * from './uuid-v7.js';

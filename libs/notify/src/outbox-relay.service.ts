@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { PrismaService, type Prisma } from '#db';
 import { JobQueues } from '#jobs';
-import { uuidV7 } from '#signals';
+import { uuidV7 } from '#core';
 
 import { deliveryJobId, eventDeliveriesJobId, toOutboxEventRecord } from './webhook-delivery.service.js';
 import { endpointWants } from './webhook-filter.js';

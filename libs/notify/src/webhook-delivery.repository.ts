@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { PrismaService, type DeliveryStatus, type OutboxEvent, type Prisma, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
-import { uuidV7 } from '#signals';
+import { uuidV7 } from '#core';
 
 /** What an attempt needs of a delivery: the row, its endpoint and its event. */
 export interface DeliveryContext {

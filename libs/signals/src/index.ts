@@ -22,7 +22,6 @@ export {
 } from './signal-inbox.service.js';
 export { ManualSignalsService, MAX_MANUAL_SIGNALS, type ManualSignal, type ManualSubmission } from './manual-signals.service.js';
 export { canonicalUrl, isHttpUrl, signalContentHash } from './signal-identity.js';
-export { uuidV7 } from './uuid-v7.js';
 export { parseSignalMatches, type RuleImpact, type SignalMatch } from './signal-matches.js';
 export { SourcesService, MAX_OPML_FEEDS, type SourceInput, type SourceChanges, type SourceView, type OpmlImport } from './sources.service.js';
 export { SourceIngestionService, SOURCE_FETCH_ACTOR, type FetchOutcome } from './source-ingestion.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, NotFoundError, uuidV7 } from '#core';
 import { PrismaService, type Indicator, type IndicatorReading, type Page, type Prisma, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 import { EvidenceService } from '#predictions';
@@ -9,7 +9,6 @@ import { lockIndicator } from './indicator-links.service.js';
 import { IndicatorsService } from './indicators.service.js';
 import { isHttpUrl } from './signal-identity.js';
 import { thresholdCrossing, type CrossingDirection } from './threshold-crossing.js';
-import { uuidV7 } from './uuid-v7.js';
 
 export interface NewIndicatorReading {
   value: number;

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
-import { toStorableText } from '#core';
+import { toStorableText, uuidV7 } from '#core';
 import { PrismaService, type SignalItem, type SignalStatus } from '#db';
 import { OutboxWriter } from '#events';
 
 import type { RuleTerm } from './rule-terms.js';
 import type { SignalMatch } from './signal-matches.js';
 import type { SignalSuggestion } from './signal-suggestion-model.js';
-import { uuidV7 } from './uuid-v7.js';
 
 /** A signal item as routing sees it. */
 export type StoredSignalItem = Pick<SignalItem, 'id' | 'sourceId' | 'dedupeKey' | 'title' | 'summary' | 'url' | 'publishedAt'>;
