@@ -3,6 +3,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseConnection } from './database-connection.js';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 import { PrismaService } from './prisma.service.js';
+import { SqlPool } from './sql-pool.js';
 
 @Global()
 @Module({})
@@ -10,8 +11,8 @@ export class DbModule {
   static forRoot(connection: DatabaseConnection): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, PrismaService, IdempotencyKeysRepository],
-      exports: [DatabaseConnection, PrismaService, IdempotencyKeysRepository],
+      providers: [{ provide: DatabaseConnection, useValue: connection }, SqlPool, PrismaService, IdempotencyKeysRepository],
+      exports: [DatabaseConnection, SqlPool, PrismaService, IdempotencyKeysRepository],
     };
   }
 }

@@ -6,6 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '#core';
 
 import { PrismaService, type PrismaTransaction } from './prisma.service.js';
+import { asSqlSession, type SqlSession } from './sql-pool.js';
 
 /** How long a key and its first response are kept. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
@@ -127,13 +128,15 @@ export class IdempotencyKeysRepository {
    * Outside an idempotent request it does nothing. If another request has taken
    * the claim over, it throws, and the effect rolls back with it.
    */
-  async takePart(tx: PrismaTransaction): Promise<void> {
+  async takePart(tx: PrismaTransaction | SqlSession): Promise<void> {
     const claim = this.scope.getStore();
     if (!claim) return;
-    const updated = await tx.$executeRaw`
-      UPDATE "IdempotencyKey" SET "appliedAt" = COALESCE("appliedAt", now() AT TIME ZONE 'UTC')
-      WHERE "id" = ${claim.id}::uuid AND "claimToken" = ${claim.claimToken}::uuid`;
-    if (updated === 0) {
+    const updated = await asSqlSession(tx).query(
+      `UPDATE "IdempotencyKey" SET "appliedAt" = COALESCE("appliedAt", now() AT TIME ZONE 'UTC')
+       WHERE "id" = $1::uuid AND "claimToken" = $2::uuid RETURNING 1`,
+      [claim.id, claim.claimToken],
+    );
+    if (updated.length === 0) {
       throw new DomainError('conflict', 'idempotency-key-in-flight', 'Another request with this Idempotency-Key is being processed', 'Idempotency-Key');
     }
   }

@@ -6,6 +6,7 @@ export * from './generated/prisma/client.js';
 export { applyMigrations, readMigrations, type MigrationFile } from './migrations.js';
 export { MIGRATIONS_DIRECTORY, openDatabase, type OpenDatabase } from './open-database.js';
 export { PrismaService, type PrismaTransaction } from './prisma.service.js';
+export { SqlPool, asSqlSession, type SqlSession } from './sql-pool.js';
 export {
   IDEMPOTENCY_CLAIM_LEASE_SECONDS,
   IDEMPOTENCY_KEY_TTL_SECONDS,

@@ -1,15 +1,14 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-import { DatabaseConnection } from './database-connection.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { SqlPool } from './sql-pool.js';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(connection: DatabaseConnection) {
-    // PGlite serves every connection from one session, so a large pool only queues.
-    const max = connection.kind === 'pglite' ? 4 : 10;
-    super({ adapter: new PrismaPg({ connectionString: connection.url, max }) });
+  constructor(sql: SqlPool) {
+    // One pool per process: Prisma borrows the connections the SQL hot paths use (SqlPool ends it).
+    super({ adapter: new PrismaPg(sql.pool) });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -9,4 +9,4 @@ export {
   type PredictionMovePayload,
 } from './event-catalogue.js';
 export { EventsModule } from './events.module.js';
-export { OutboxWriter } from './outbox-writer.js';
+export { OutboxWriter, outboxColumns, outboxInsert, outboxInsertValues, type OutboxColumns } from './outbox-writer.js';

@@ -1,8 +1,43 @@
 import { Injectable } from '@nestjs/common';
 
-import type { Prisma, PrismaTransaction } from '#db';
+import { uuidV7 } from '#core';
+import { asSqlSession, type PrismaTransaction, type SqlSession } from '#db';
 
 import type { OutboxEventInput } from './event-catalogue.js';
+
+/** Outbox rows as the bound arrays `outboxInsert` reads: ids, types, prediction ids and JSON payloads, in event order. */
+export interface OutboxColumns {
+  ids: string[];
+  types: string[];
+  predictionIds: (string | null)[];
+  payloads: string[];
+}
+
+export function outboxColumns(events: readonly OutboxEventInput[]): OutboxColumns {
+  return {
+    // Made here in event order, so the relay hands them on in the order the change announced them.
+    ids: events.map(() => uuidV7()),
+    types: events.map((event) => event.type),
+    predictionIds: events.map((event) => event.predictionId),
+    payloads: events.map((event) => JSON.stringify(event.payload)),
+  };
+}
+
+/**
+ * The INSERT of outbox rows from five bound parameters, starting at `$first`:
+ * the four arrays of `OutboxColumns`, then the rows' creation time (ISO text).
+ * A statement of its own, or one part of a larger data-modifying WITH.
+ */
+export function outboxInsert(first: number): string {
+  const [ids, types, predictionIds, payloads, createdAt] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `INSERT INTO "OutboxEvent" ("id", "type", "predictionId", "payload", "createdAt")
+    SELECT event."id", event."type", event."predictionId", event."payload"::jsonb, ${createdAt}::timestamp
+      FROM unnest(${ids}::uuid[], ${types}::text[], ${predictionIds}::uuid[], ${payloads}::text[]) AS event("id", "type", "predictionId", "payload")`;
+}
+
+export function outboxInsertValues(columns: OutboxColumns, createdAt: Date): unknown[] {
+  return [columns.ids, columns.types, columns.predictionIds, columns.payloads, createdAt.toISOString()];
+}
 
 /**
  * The only way a change announces itself: OutboxEvent rows written in the same
@@ -11,14 +46,8 @@ import type { OutboxEventInput } from './event-catalogue.js';
  */
 @Injectable()
 export class OutboxWriter {
-  async write(tx: PrismaTransaction, events: readonly OutboxEventInput[]): Promise<void> {
+  async write(tx: PrismaTransaction | SqlSession, events: readonly OutboxEventInput[]): Promise<void> {
     if (events.length === 0) return;
-    await tx.outboxEvent.createMany({
-      data: events.map((event) => ({
-        type: event.type,
-        predictionId: event.predictionId,
-        payload: event.payload as unknown as Prisma.InputJsonObject,
-      })),
-    });
+    await asSqlSession(tx).query(outboxInsert(1), outboxInsertValues(outboxColumns(events), new Date()));
   }
 }

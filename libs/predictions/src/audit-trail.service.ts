@@ -49,6 +49,44 @@ export function auditEntryContent(
   };
 }
 
+/** An entry ready to write: everything but its id, hashed onto the chain it extends. */
+export type ChainedAuditEntry = Omit<AuditEntry, 'id' | 'detail'> & { detail: Prisma.InputJsonObject | null };
+
+/**
+ * The entry a move appends to a chain whose head is `head`: the move applied to
+ * the head's log-odds, the sequence after the head's, hashed onto the head's
+ * hash. Pure: writing the entry and moving the head are the caller's.
+ */
+export function chainedAuditEntry(head: ChainHead, move: AuditMove): ChainedAuditEntry {
+  const step = applyDelta(head.logOdds, move.deltaLogOdds);
+  // Millisecond precision: the column keeps milliseconds, and the hash must survive the round trip.
+  const createdAt = new Date(Math.floor(move.at?.getTime() ?? Date.now()));
+  const unhashed = {
+    predictionId: head.id,
+    sequence: head.auditSequence + 1,
+    kind: move.kind,
+    evidenceId: move.evidenceId ?? null,
+    logOddsBefore: step.logOddsBefore,
+    deltaLogOdds: step.deltaLogOdds,
+    logOddsAfter: step.logOddsAfter,
+    probabilityBefore: step.probabilityBefore,
+    probabilityAfter: step.probabilityAfter,
+    actor: move.actor,
+    reason: move.reason ?? null,
+    detail: move.detail ?? null,
+    createdAt,
+  };
+  const prevHash = head.auditSequence === 0 ? GENESIS_HASH : head.auditHash;
+  return { ...unhashed, prevHash, hash: hashAuditEntry(prevHash, auditEntryContent(unhashed)) };
+}
+
+/** Moves the in-memory head to the entry just written, so a second move in the same transaction chains onto it. */
+export function advanceHead(head: ChainHead, entry: ChainedAuditEntry): void {
+  head.logOdds = entry.logOddsAfter;
+  head.auditSequence = entry.sequence;
+  head.auditHash = entry.hash;
+}
+
 @Injectable()
 export class AuditTrailService {
   constructor(private readonly divergence: ForecastDivergenceService) {}
@@ -59,43 +97,15 @@ export class AuditTrailService {
    * lives on the prediction row, which the caller has locked FOR UPDATE.
    */
   async append(tx: PrismaTransaction, head: ChainHead, move: AuditMove): Promise<AuditEntry> {
-    const step = applyDelta(head.logOdds, move.deltaLogOdds);
-    // Millisecond precision: the column keeps milliseconds, and the hash must survive the round trip.
-    const createdAt = new Date(Math.floor(move.at?.getTime() ?? Date.now()));
-    const unhashed = {
-      predictionId: head.id,
-      sequence: head.auditSequence + 1,
-      kind: move.kind,
-      evidenceId: move.evidenceId ?? null,
-      logOddsBefore: step.logOddsBefore,
-      deltaLogOdds: step.deltaLogOdds,
-      logOddsAfter: step.logOddsAfter,
-      probabilityBefore: step.probabilityBefore,
-      probabilityAfter: step.probabilityAfter,
-      actor: move.actor,
-      reason: move.reason ?? null,
-      detail: move.detail ?? null,
-      createdAt,
-    };
-    const prevHash = head.auditSequence === 0 ? GENESIS_HASH : head.auditHash;
-    const hash = hashAuditEntry(prevHash, auditEntryContent(unhashed));
-    const entry = await tx.auditEntry.create({
-      data: { ...unhashed, detail: unhashed.detail ?? Prisma.DbNull, prevHash, hash },
-    });
+    const next = chainedAuditEntry(head, move);
+    const entry = await tx.auditEntry.create({ data: { ...next, detail: next.detail ?? Prisma.DbNull } });
     await tx.prediction.update({
       where: { id: head.id },
-      data: {
-        logOdds: step.logOddsAfter,
-        probability: step.probabilityAfter,
-        auditSequence: unhashed.sequence,
-        auditHash: hash,
-      },
+      data: { logOdds: next.logOddsAfter, probability: next.probabilityAfter, auditSequence: next.sequence, auditHash: next.hash },
     });
-    head.logOdds = step.logOddsAfter;
-    head.auditSequence = unhashed.sequence;
-    head.auditHash = hash;
-    // Every move of the model passes here, so a move that parts it from the team forecast is announced whatever its cause.
-    await this.divergence.afterModelMove(tx, head, step.probabilityBefore, step.probabilityAfter, move.actor);
+    advanceHead(head, next);
+    // A move that parts the model from the team forecast is announced whatever its cause (evidence checks its own moves in one batch).
+    await this.divergence.afterModelMove(tx, head, next.probabilityBefore, next.probabilityAfter, move.actor);
     return entry;
   }
 }

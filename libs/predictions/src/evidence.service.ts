@@ -9,12 +9,16 @@ import {
   MIN_LIKELIHOOD_RATIO,
   NotFoundError,
   retractionDelta,
+  uuidV7,
   type EvidenceDirection,
   type EvidenceStrength,
 } from '#core';
 import {
+  asSqlSession,
   Prisma,
   PrismaService,
+  SqlPool,
+  type SqlSession,
   IdempotencyKeysRepository,
   toPage,
   decodeCursor,
@@ -25,10 +29,12 @@ import {
   type Page,
   type PrismaTransaction,
 } from '#db';
-import { OutboxWriter, type OutboxEventInput } from '#events';
+import { OutboxWriter, outboxColumns, type OutboxEventInput } from '#events';
 
-import { AuditTrailService } from './audit-trail.service.js';
+import { AuditTrailService, chainedAuditEntry } from './audit-trail.service.js';
 import { confidenceChangedPayload } from './confidence-event.js';
+import { headFor, lockPredictionsByReference, writeEvidence } from './evidence-statements.js';
+import { ForecastDivergenceService, teamForecastOf } from './forecast-divergence.service.js';
 import {
   assertOpenForMoves,
   CONFIDENCE_TRANSACTION_OPTIONS,
@@ -165,7 +171,9 @@ export class EvidenceService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly auditTrail: AuditTrailService,
+    private readonly divergence: ForecastDivergenceService,
     private readonly outbox: OutboxWriter,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
@@ -180,40 +188,65 @@ export class EvidenceService {
     const reliability = checkReliability(input.reliability);
     const impacts = checkImpacts(input.impacts);
     checkSummaryAndSource(input);
-    if (tx) return this.recordIn(tx, input, reliability, impacts, actor);
-    return this.prisma.$transaction((own) => this.recordIn(own, input, reliability, impacts, actor), CONFIDENCE_TRANSACTION_OPTIONS);
+    if (tx) return this.recordIn(asSqlSession(tx), input, reliability, impacts, actor);
+    return this.sql.transaction((own) => this.recordIn(own, input, reliability, impacts, actor));
   }
 
-  private async recordIn(
-    tx: PrismaTransaction,
-    input: RecordEvidenceInput,
-    reliability: number,
-    impacts: CheckedImpact[],
-    actor: string,
-  ): Promise<RecordedEvidence> {
+  /**
+   * The confidence transaction in as few statements as it takes: lock (ids and
+   * slugs resolved in the same statement), compute every entry here, write
+   * everything in one statement, and only when a move parts the model from the
+   * team forecast, one more for that event.
+   */
+  private async recordIn(sql: SqlSession, input: RecordEvidenceInput, reliability: number, impacts: CheckedImpact[], actor: string): Promise<RecordedEvidence> {
     // An Idempotency-Key request records its claim as part of this transaction: both commit, or neither.
-    await this.idempotencyKeys.takePart(tx);
-    const predictionIds = await resolvePredictionIds(
-      tx,
-      impacts.map((impact) => impact.prediction),
-      (index) => `impacts[${index}].prediction`,
-    );
-    const firstIndexOf = new Map<string, number>();
-    predictionIds.forEach((id, index) => {
-      if (firstIndexOf.has(id)) {
-        throw invalid('duplicate-impact', `impacts[${index}].prediction names the same prediction as impacts[${firstIndexOf.get(id)}]`, `impacts[${index}].prediction`);
-      }
-      firstIndexOf.set(id, index);
+    await this.idempotencyKeys.takePart(sql);
+    const locked = await lockPredictionsByReference(sql, impacts.map((impact) => impact.prediction));
+    const heads = impacts.map((impact, index) => {
+      const head = headFor(locked, impact.prediction);
+      if (!head) throw new NotFoundError('Prediction', impact.prediction, `impacts[${index}].prediction`);
+      return head;
     });
-    const locked = await lockPredictionsForUpdate(tx, predictionIds);
-    predictionIds.forEach((id, index) => {
-      const prediction = locked.get(id);
-      if (!prediction) throw new NotFoundError('Prediction', impacts[index]!.prediction, `impacts[${index}].prediction`);
-      assertOpenForMoves(prediction, `impacts[${index}].prediction`);
+    heads.forEach((head, index) => {
+      const first = heads.indexOf(head);
+      if (first !== index) throw invalid('duplicate-impact', `impacts[${index}].prediction names the same prediction as impacts[${first}]`, `impacts[${index}].prediction`);
     });
+    heads.forEach((head, index) => assertOpenForMoves(head, `impacts[${index}].prediction`));
 
-    const evidence = await tx.evidence.create({
-      data: {
+    const at = new Date();
+    const evidenceId = uuidV7(at.getTime());
+    const deltas = impacts.map((impact) => deltaLogOdds(impact.likelihoodRatio, reliability));
+    const entries = impacts.map((impact, index) => ({
+      id: uuidV7(at.getTime()),
+      ...chainedAuditEntry(heads[index]!, {
+        kind: 'evidence',
+        deltaLogOdds: deltas[index]!,
+        actor,
+        evidenceId,
+        detail: { likelihoodRatio: impact.likelihoodRatio, reliability },
+        at,
+      }),
+    }));
+    const moves = entries.map((entry, index) => evidenceMove(heads[index]!, impacts[index]!.likelihoodRatio, entry));
+    const events: OutboxEventInput[] = [
+      {
+        type: 'evidence.recorded',
+        predictionId: null,
+        payload: {
+          evidenceId,
+          summary: input.summary,
+          sourceUrl: input.sourceUrl ?? null,
+          observedAt: input.observedAt.toISOString(),
+          reliability,
+          actor,
+          impacts: moves.map((move) => ({ ...move })),
+        },
+      },
+      ...entries.map((entry) => ({ type: 'prediction.confidence_changed' as const, predictionId: entry.predictionId, payload: confidenceChangedPayload(entry) })),
+    ];
+    const latestForecasts = await writeEvidence(sql, {
+      evidence: {
+        id: evidenceId,
         summary: input.summary,
         sourceUrl: input.sourceUrl ?? null,
         observedAt: input.observedAt,
@@ -222,50 +255,29 @@ export class EvidenceService {
         indicatorReadingId: input.indicatorReadingId ?? null,
         signalItemId: input.signalItemId ?? null,
       },
-      select: { id: true },
-    });
-    const deltas = impacts.map((impact) => deltaLogOdds(impact.likelihoodRatio, reliability));
-    await tx.evidenceImpact.createMany({
-      data: impacts.map((impact, index) => ({
-        evidenceId: evidence.id,
-        predictionId: predictionIds[index]!,
+      impacts: impacts.map((impact, index) => ({
+        id: uuidV7(at.getTime()),
+        predictionId: heads[index]!.id,
         likelihoodRatio: impact.likelihoodRatio,
-        reliability,
         deltaLogOdds: deltas[index]!,
         direction: impact.direction,
         strength: impact.strength,
       })),
+      entries,
+      outbox: outboxColumns(events),
+      at,
     });
 
-    const moves: EvidenceMove[] = [];
-    const events: OutboxEventInput[] = [];
-    for (const [index, impact] of impacts.entries()) {
-      const head = locked.get(predictionIds[index]!)!;
-      const entry = await this.auditTrail.append(tx, head, {
-        kind: 'evidence',
-        deltaLogOdds: deltas[index]!,
-        actor,
-        evidenceId: evidence.id,
-        detail: { likelihoodRatio: impact.likelihoodRatio, reliability },
-      });
-      moves.push(evidenceMove(head, impact.likelihoodRatio, entry));
-      events.push({ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) });
-    }
-    events.unshift({
-      type: 'evidence.recorded',
-      predictionId: null,
-      payload: {
-        evidenceId: evidence.id,
-        summary: input.summary,
-        sourceUrl: input.sourceUrl ?? null,
-        observedAt: input.observedAt.toISOString(),
-        reliability,
-        actor,
-        impacts: moves.map((move) => ({ ...move })),
-      },
+    // The team is as it was; a move that takes the model across the divergence threshold is announced.
+    const crossings = entries.flatMap((entry, index) => {
+      const team = teamForecastOf(latestForecasts.get(entry.predictionId) ?? []);
+      if (!team || entry.probabilityBefore === entry.probabilityAfter) return [];
+      const after = { model: entry.probabilityAfter, team };
+      if (!this.divergence.crosses({ model: entry.probabilityBefore, team }, after)) return [];
+      return [this.divergence.crossingEvent(heads[index]!, after, 'model', actor)];
     });
-    await this.outbox.write(tx, events);
-    return { id: evidence.id, impacts: moves };
+    await this.outbox.write(sql, crossings);
+    return { id: evidenceId, impacts: moves };
   }
 
   /**

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { aggregateForecast } from '#core';
 import { AppConfig } from '#config';
 import type { PrismaTransaction } from '#db';
-import { OutboxWriter } from '#events';
+import { OutboxWriter, type OutboxEventInput } from '#events';
 
 /** One side of a comparison: the model's probability and the team forecast (null before any analyst forecast). */
 export interface ForecastPair {
@@ -32,8 +32,7 @@ export class ForecastDivergenceService {
       SELECT DISTINCT ON ("forecaster") "probability" FROM "Forecast"
        WHERE "predictionId" = ${predictionId}::uuid
        ORDER BY "forecaster", "createdAt" DESC, "id" DESC`;
-    const probability = aggregateForecast(latest.map((row) => row.probability));
-    return probability === null ? null : { probability, forecasters: latest.length };
+    return teamForecastOf(latest.map((row) => row.probability));
   }
 
   /** After a move of the model: the team is as it was. */
@@ -52,31 +51,45 @@ export class ForecastDivergenceService {
     cause: 'model' | 'team',
     actor: string,
   ): Promise<void> {
-    const threshold = this.config.FORECAST_DIVERGENCE_POINTS;
-    if (this.diverges(before) || !this.diverges(after) || !after.team) return;
+    if (!this.crosses(before, after)) return;
     const slug = prediction.slug ?? (await tx.prediction.findUniqueOrThrow({ where: { id: prediction.id }, select: { slug: true } })).slug;
-    await this.outbox.write(tx, [
-      {
-        type: 'prediction.forecasts_diverge',
+    await this.outbox.write(tx, [this.crossingEvent({ id: prediction.id, slug }, after, cause, actor)]);
+  }
+
+  /** Whether the gap goes from within the threshold to beyond it: the only change that is announced. */
+  crosses(before: ForecastPair, after: ForecastPair): boolean {
+    return !this.diverges(before) && this.diverges(after);
+  }
+
+  /** The `prediction.forecasts_diverge` event for a pair that has just crossed. */
+  crossingEvent(prediction: { id: string; slug: string }, after: ForecastPair, cause: 'model' | 'team', actor: string): OutboxEventInput {
+    const team = after.team!;
+    return {
+      type: 'prediction.forecasts_diverge',
+      predictionId: prediction.id,
+      payload: {
         predictionId: prediction.id,
-        payload: {
-          predictionId: prediction.id,
-          slug,
-          modelProbability: after.model,
-          teamProbability: after.team.probability,
-          differencePoints: gapPoints(after.model, after.team.probability),
-          thresholdPoints: threshold,
-          forecasters: after.team.forecasters,
-          cause,
-          actor,
-        },
+        slug: prediction.slug,
+        modelProbability: after.model,
+        teamProbability: team.probability,
+        differencePoints: gapPoints(after.model, team.probability),
+        thresholdPoints: this.config.FORECAST_DIVERGENCE_POINTS,
+        forecasters: team.forecasters,
+        cause,
+        actor,
       },
-    ]);
+    };
   }
 
   private diverges(pair: ForecastPair): boolean {
     return pair.team !== null && gapPoints(pair.model, pair.team.probability) > this.config.FORECAST_DIVERGENCE_POINTS;
   }
+}
+
+/** The team forecast from each analyst's latest probability; null before any analyst has forecast. */
+export function teamForecastOf(latest: readonly number[]): ForecastPair['team'] {
+  const probability = aggregateForecast(latest);
+  return probability === null ? null : { probability, forecasters: latest.length };
 }
 
 /** |model - team| in percentage points, rounded to a hundredth of a point so float noise cannot make a crossing. */

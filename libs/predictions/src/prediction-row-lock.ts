@@ -78,7 +78,7 @@ export async function resolvePredictionIds(
   });
 }
 
-export function assertOpenForMoves(prediction: LockedPrediction, field: string): void {
+export function assertOpenForMoves(prediction: Pick<LockedPrediction, 'slug' | 'status'>, field: string): void {
   if (isResolved(prediction.status)) {
     throw new DomainError(
       'conflict',

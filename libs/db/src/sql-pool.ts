@@ -1,0 +1,68 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+
+import { DatabaseConnection } from './database-connection.js';
+import type { PrismaTransaction } from './prisma.service.js';
+
+/**
+ * Where a hot path runs its parameterised SQL: its own transaction on the pool
+ * (`SqlPool.transaction`) or a caller's Prisma transaction (`asSqlSession`), so the
+ * same statements serve both. Values are bound, never spliced into the text.
+ * Rows carry text, numbers and booleans only: select timestamps as ISO text and
+ * uuids as `::text`, so both sessions hand back the same shapes.
+ */
+export interface SqlSession {
+  query<Row>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** How long a statement of a hot-path transaction may wait for a row lock before the request fails as busy (503). */
+const LOCK_TIMEOUT_MS = 25_000;
+/** How long a request may wait for a free connection before it fails as busy (503). */
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/**
+ * The one `pg` pool of a process. Prisma's adapter runs on it, and the few
+ * paths where Prisma's per-statement cost dominates (the evidence transaction)
+ * run their SQL on it directly.
+ */
+@Injectable()
+export class SqlPool implements OnApplicationShutdown {
+  readonly pool: pg.Pool;
+
+  constructor(connection: DatabaseConnection) {
+    // PGlite serves every connection from one session, so a large pool only queues.
+    const max = connection.kind === 'pglite' ? 4 : 10;
+    this.pool = new pg.Pool({ connectionString: connection.url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    // An idle connection the server dropped is replaced on next use; without a listener its error would end the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  async transaction<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // One round trip: a simple-protocol query may hold several statements.
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
+      const result = await work({ query: async <Row>(text: string, values?: readonly unknown[]) => (await client.query(text, values as unknown[])).rows as Row[] });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+      throw error;
+    } finally {
+      // A connection that could not even roll back is discarded, not handed to the next request.
+      client.release(broken);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** A caller's transaction, Prisma's or the pool's, as a SqlSession, so a hot path's statements can join either. */
+export function asSqlSession(tx: PrismaTransaction | SqlSession): SqlSession {
+  if (!('$queryRawUnsafe' in tx)) return tx;
+  return { query: <Row>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<Row[]>(text, ...values) };
+}
