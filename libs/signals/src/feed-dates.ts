@@ -63,6 +63,12 @@ export function parseFeedDate(value: string, now = Date.now()): Date | null {
 }
 
 function readDate(text: string): number | null {
+  const common = readCommonDate(text);
+  return common === undefined ? readAnyDate(text) : common;
+}
+
+/** Every form above, by the general patterns (exported for the test that pins readCommonDate to it). */
+export function readAnyDate(text: string): number | null {
   const first = text.charCodeAt(0);
   if (first >= 48 && first <= 57) {
     const iso = ISO_EXTENDED.exec(text) ?? ISO_COMPACT.exec(text);
@@ -118,15 +124,113 @@ interface DateParts {
 }
 
 function utcTime(parts: DateParts): number | null {
-  const hour = Number(parts.hour ?? 0);
-  const minute = Number(parts.minute ?? 0);
-  const second = Math.min(Number(parts.second ?? 0), 59);
-  if (parts.month > 11 || parts.day < 1 || parts.day > daysIn(parts.year, parts.month) || hour > 24 || minute > 59 || second > 60) return null;
-  if (hour === 24 && (minute > 0 || second > 0)) return null;
   const offset = parts.zone === undefined ? 0 : zoneOffsetMinutes(parts.zone);
   if (offset === null) return null;
-  const millis = parts.fraction ? Math.round(Number(`0.${parts.fraction}`) * 1000) : 0;
-  return Date.UTC(parts.year, parts.month, parts.day, hour, minute, second, millis) - offset * 60_000;
+  return checkedUtcTime(parts.year, parts.month, parts.day, Number(parts.hour ?? 0), Number(parts.minute ?? 0), Number(parts.second ?? 0), fractionMillis(parts.fraction), offset);
+}
+
+/** The instant of a calendar date and wall-clock time at `offset` minutes east of UTC; null when the date or time does not exist. A leap second is read as :59. */
+function checkedUtcTime(year: number, month: number, day: number, hour: number, minute: number, rawSecond: number, millis: number, offset: number): number | null {
+  const second = Math.min(rawSecond, 59);
+  if (month > 11 || day < 1 || day > daysIn(year, month) || hour > 24 || minute > 59 || second > 60) return null;
+  if (hour === 24 && (minute > 0 || second > 0)) return null;
+  return Date.UTC(year, month, day, hour, minute, second, millis) - offset * 60_000;
+}
+
+function fractionMillis(fraction: string | undefined): number {
+  return fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
+}
+
+/**
+ * The two forms nearly every feed writes, read by position instead of by the
+ * general patterns (whose match arrays and month and zone look-ups were most
+ * of the cost of an item's date):
+ *
+ * - RFC 822 as RSS writes it: `[Day, ]DD Mon YYYY HH:MM:SS` and then ` GMT`,
+ *   ` UT`, ` UTC`, ` Z` or ` ±hhmm`;
+ * - RFC 3339 as Atom writes it: `YYYY-MM-DDTHH:MM:SS[.fraction]` and then
+ *   nothing, `Z` or `±hh:mm` (or `±hhmm`).
+ *
+ * Returns what readDate's general path returns for the same text, or
+ * undefined when the text is not in one of these forms exactly (a property
+ * test pins the two paths together).
+ */
+export function readCommonDate(text: string): number | null | undefined {
+  return text.charCodeAt(4) === 45 /* - */ ? readRfc3339(text) : readRfc822(text);
+}
+
+function readRfc822(text: string): number | null | undefined {
+  // An optional day name: three letters, a comma, a space.
+  const start = isAsciiLetter(text.charCodeAt(0)) && isAsciiLetter(text.charCodeAt(1)) && isAsciiLetter(text.charCodeAt(2)) && text.charCodeAt(3) === 44 /* , */ && text.charCodeAt(4) === 32 ? 5 : 0;
+  // DD Mon YYYY HH:MM:SS: 20 characters, then the zone.
+  if (text.length < start + 20 || !hasShape(text, start, 'dd aaa dddd dd:dd:dd')) return undefined;
+  const month = monthNumber(text.slice(start + 3, start + 6));
+  if (month === null) return undefined;
+  const zone = text.slice(start + 20);
+  let offset: number | null;
+  if (zone === ' GMT' || zone === ' UT' || zone === ' UTC' || zone === ' Z') offset = 0;
+  else if (zone.length === 6 && zone.charCodeAt(0) === 32 && hasShape(zone, 1, 'sdddd')) offset = numericOffset(zone, 1);
+  else return undefined;
+  if (offset === null) return null;
+  return checkedUtcTime(digits(text, start + 7, 4), month, digits(text, start, 2), digits(text, start + 12, 2), digits(text, start + 15, 2), digits(text, start + 18, 2), 0, offset);
+}
+
+function readRfc3339(text: string): number | null | undefined {
+  if (text.length < 19 || !hasShape(text, 0, 'dddd-dd-ddTdd:dd:dd')) return undefined;
+  let end = 19;
+  let fraction: string | undefined;
+  if (text.charCodeAt(end) === 46 /* . */ || text.charCodeAt(end) === 44 /* , */) {
+    let digitsEnd = end + 1;
+    while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd += 1;
+    if (digitsEnd === end + 1) return undefined;
+    fraction = text.slice(end + 1, digitsEnd);
+    end = digitsEnd;
+  }
+  let offset: number | null;
+  const zoneLength = text.length - end;
+  if (zoneLength === 0) offset = 0;
+  else if (zoneLength === 1 && (text.charCodeAt(end) === 90 /* Z */ || text.charCodeAt(end) === 122 /* z */)) offset = 0;
+  else if (zoneLength === 6 && hasShape(text, end, 'sdd:dd')) offset = numericOffset(text, end);
+  else if (zoneLength === 5 && hasShape(text, end, 'sdddd')) offset = numericOffset(text, end);
+  else return undefined;
+  if (offset === null) return null;
+  return checkedUtcTime(digits(text, 0, 4), digits(text, 5, 2) - 1, digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), fractionMillis(fraction), offset);
+}
+
+/**
+ * Whether `text` from `start` has the shape of `pattern`: `d` a digit, `a` an
+ * ASCII letter, `s` a sign, any other character itself.
+ */
+function hasShape(text: string, start: number, pattern: string): boolean {
+  for (let index = 0; index < pattern.length; index += 1) {
+    const code = text.charCodeAt(start + index);
+    const expected = pattern.charCodeAt(index);
+    const fits = expected === 100 /* d */ ? isDigit(code) : expected === 97 /* a */ ? isAsciiLetter(code) : expected === 115 /* s */ ? code === 43 || code === 45 : code === expected;
+    if (!fits) return false;
+  }
+  return true;
+}
+
+/** `±hhmm` or `±hh:mm` at `sign`, as zoneOffsetMinutes reads it: null beyond 14 hours or 59 minutes. */
+function numericOffset(text: string, sign: number): number | null {
+  const hours = digits(text, sign + 1, 2);
+  const minutes = digits(text, text.charCodeAt(sign + 3) === 58 /* : */ ? sign + 4 : sign + 3, 2);
+  if (hours > 14 || minutes > 59) return null;
+  return (text.charCodeAt(sign) === 45 /* - */ ? -1 : 1) * (hours * 60 + minutes);
+}
+
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) value = value * 10 + text.charCodeAt(index) - 48;
+  return value;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
