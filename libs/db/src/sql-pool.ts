@@ -12,7 +12,12 @@ import type { PrismaTransaction } from './prisma.service.js';
  * uuids as `::text`, so both sessions hand back the same shapes.
  */
 export interface SqlSession {
-  query<Row>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * With `prepared`, a name unique to this text: a pool connection parses and plans
+   * it once and then only binds values (a hot statement's text is sent once per
+   * connection, not per request). A Prisma session ignores it.
+   */
+  query<Row>(text: string, values?: readonly unknown[], prepared?: string): Promise<Row[]>;
 }
 
 /** How long a statement of a hot-path transaction may wait for a row lock before the request fails as busy (503). */
@@ -28,8 +33,11 @@ const CONNECT_TIMEOUT_MS = 20_000;
 @Injectable()
 export class SqlPool implements OnApplicationShutdown {
   readonly pool: pg.Pool;
+  /** PGlite serves every connection from one session, where a second connection preparing the same name would collide. */
+  private readonly prepares: boolean;
 
   constructor(connection: DatabaseConnection) {
+    this.prepares = connection.kind === 'postgres';
     // PGlite serves every connection from one session, so a large pool only queues.
     const max = connection.kind === 'pglite' ? 4 : 10;
     this.pool = new pg.Pool({ connectionString: connection.url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -41,17 +49,25 @@ export class SqlPool implements OnApplicationShutdown {
   async transaction<T>(work: (sql: SqlSession) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // The server ending the connection between two statements (a restart, a terminated backend) is an 'error' event on
+    // the client, which would end the process unheard; the next statement fails with it instead, and the client is discarded.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       // One round trip: a simple-protocol query may hold several statements.
       await client.query(`BEGIN; SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
-      const result = await work({ query: async <Row>(text: string, values?: readonly unknown[]) => (await client.query(text, values as unknown[])).rows as Row[] });
+      const result = await work({
+        query: async <Row>(text: string, values: readonly unknown[] = [], prepared?: string) =>
+          (await client.query({ text, values: values as unknown[], name: this.prepares ? prepared : undefined })).rows as Row[],
+      });
       await client.query('COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
       throw error;
     } finally {
-      // A connection that could not even roll back is discarded, not handed to the next request.
+      client.off('error', onError);
+      // A connection that broke or could not even roll back is discarded, not handed to the next request.
       client.release(broken);
     }
   }

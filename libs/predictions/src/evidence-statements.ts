@@ -31,6 +31,7 @@ export async function lockPredictionsByReference(sql: SqlSession, references: re
        FROM "Prediction" WHERE "id" = ANY($1::uuid[]) OR "slug" = ANY($2::text[])
       ORDER BY "id" FOR UPDATE`,
     [ids, slugs],
+    'evidence-lock-predictions',
   );
 }
 
@@ -120,6 +121,7 @@ export async function writeEvidence(sql: SqlSession, write: EvidenceWrite): Prom
       entries.map((entry) => (entry.detail === null ? null : JSON.stringify(entry.detail))), entries.map((entry) => entry.prevHash), entries.map((entry) => entry.hash),
       ...outboxInsertValues(write.outbox, at),
     ],
+    'evidence-write',
   );
   const latest: LatestForecasts = new Map();
   for (const row of rows) latest.set(row.predictionId, [...(latest.get(row.predictionId) ?? []), row.probability]);
