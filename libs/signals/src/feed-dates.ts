@@ -142,9 +142,9 @@ function fractionMillis(fraction: string | undefined): number {
 }
 
 /**
- * The two forms nearly every feed writes, read by position instead of by the
- * general patterns (whose match arrays and month and zone look-ups were most
- * of the cost of an item's date):
+ * The two forms nearly every feed writes, recognised by one anchored test and
+ * read by position instead of by the general patterns (whose match arrays and
+ * month and zone look-ups were most of the cost of an item's date):
  *
  * - RFC 822 as RSS writes it: `[Day, ]DD Mon YYYY HH:MM:SS` and then ` GMT`,
  *   ` UT`, ` UTC`, ` Z` or ` ±hhmm`;
@@ -156,59 +156,33 @@ function fractionMillis(fraction: string | undefined): number {
  * test pins the two paths together).
  */
 export function readCommonDate(text: string): number | null | undefined {
-  return text.charCodeAt(4) === 45 /* - */ ? readRfc3339(text) : readRfc822(text);
+  if (COMMON_RFC822.test(text)) return readCommonRfc822(text);
+  if (COMMON_RFC3339.test(text)) return readCommonRfc3339(text);
+  return undefined;
 }
 
-function readRfc822(text: string): number | null | undefined {
-  // An optional day name: three letters, a comma, a space.
-  const start = isAsciiLetter(text.charCodeAt(0)) && isAsciiLetter(text.charCodeAt(1)) && isAsciiLetter(text.charCodeAt(2)) && text.charCodeAt(3) === 44 /* , */ && text.charCodeAt(4) === 32 ? 5 : 0;
-  // DD Mon YYYY HH:MM:SS: 20 characters, then the zone.
-  if (text.length < start + 20 || !hasShape(text, start, 'dd aaa dddd dd:dd:dd')) return undefined;
-  const month = monthNumber(text.slice(start + 3, start + 6));
-  if (month === null) return undefined;
-  const zone = text.slice(start + 20);
-  let offset: number | null;
-  if (zone === ' GMT' || zone === ' UT' || zone === ' UTC' || zone === ' Z') offset = 0;
-  else if (zone.length === 6 && zone.charCodeAt(0) === 32 && hasShape(zone, 1, 'sdddd')) offset = numericOffset(zone, 1);
-  else return undefined;
+/** `[Day, ]DD Mon YYYY HH:MM:SS` and a zone of GMT, UT, UTC, Z or ±hhmm. Tested, then read by position: no match arrays. */
+const COMMON_RFC822 = /^(?:[A-Za-z]{3}, )?\d\d [A-Za-z]{3} \d{4} \d\d:\d\d:\d\d (?:GMT|UTC?|Z|[+-]\d{4})$/;
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]` and no zone, Z or ±hh[:]mm. */
+const COMMON_RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:[Zz]|[+-]\d\d:?\d\d)?$/;
+
+function readCommonRfc822(text: string): number | null | undefined {
+  const start = text.charCodeAt(3) === 44 /* , */ ? 5 : 0;
+  const month = MONTHS.get(text.slice(start + 3, start + 6).toLowerCase());
+  if (month === undefined) return undefined;
+  const sign = start + 21;
+  const offset = text.length === sign + 5 ? numericOffset(text, sign) : 0;
   if (offset === null) return null;
   return checkedUtcTime(digits(text, start + 7, 4), month, digits(text, start, 2), digits(text, start + 12, 2), digits(text, start + 15, 2), digits(text, start + 18, 2), 0, offset);
 }
 
-function readRfc3339(text: string): number | null | undefined {
-  if (text.length < 19 || !hasShape(text, 0, 'dddd-dd-ddTdd:dd:dd')) return undefined;
-  let end = 19;
-  let fraction: string | undefined;
-  if (text.charCodeAt(end) === 46 /* . */ || text.charCodeAt(end) === 44 /* , */) {
-    let digitsEnd = end + 1;
-    while (isDigit(text.charCodeAt(digitsEnd))) digitsEnd += 1;
-    if (digitsEnd === end + 1) return undefined;
-    fraction = text.slice(end + 1, digitsEnd);
-    end = digitsEnd;
-  }
-  let offset: number | null;
-  const zoneLength = text.length - end;
-  if (zoneLength === 0) offset = 0;
-  else if (zoneLength === 1 && (text.charCodeAt(end) === 90 /* Z */ || text.charCodeAt(end) === 122 /* z */)) offset = 0;
-  else if (zoneLength === 6 && hasShape(text, end, 'sdd:dd')) offset = numericOffset(text, end);
-  else if (zoneLength === 5 && hasShape(text, end, 'sdddd')) offset = numericOffset(text, end);
-  else return undefined;
+function readCommonRfc3339(text: string): number | null {
+  let zone = 19;
+  while (zone < text.length && text.charCodeAt(zone) !== 43 /* + */ && text.charCodeAt(zone) !== 45 /* - */ && (text.charCodeAt(zone) | 0x20) !== 122 /* z */) zone += 1;
+  const offset = zone + 1 < text.length ? numericOffset(text, zone) : 0;
   if (offset === null) return null;
+  const fraction = zone > 20 ? text.slice(20, zone) : undefined;
   return checkedUtcTime(digits(text, 0, 4), digits(text, 5, 2) - 1, digits(text, 8, 2), digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2), fractionMillis(fraction), offset);
-}
-
-/**
- * Whether `text` from `start` has the shape of `pattern`: `d` a digit, `a` an
- * ASCII letter, `s` a sign, any other character itself.
- */
-function hasShape(text: string, start: number, pattern: string): boolean {
-  for (let index = 0; index < pattern.length; index += 1) {
-    const code = text.charCodeAt(start + index);
-    const expected = pattern.charCodeAt(index);
-    const fits = expected === 100 /* d */ ? isDigit(code) : expected === 97 /* a */ ? isAsciiLetter(code) : expected === 115 /* s */ ? code === 43 || code === 45 : code === expected;
-    if (!fits) return false;
-  }
-  return true;
 }
 
 /** `±hhmm` or `±hh:mm` at `sign`, as zoneOffsetMinutes reads it: null beyond 14 hours or 59 minutes. */
@@ -219,18 +193,11 @@ function numericOffset(text: string, sign: number): number | null {
   return (text.charCodeAt(sign) === 45 /* - */ ? -1 : 1) * (hours * 60 + minutes);
 }
 
+/** The number written by `count` ASCII digits at `start` (checked to be digits by the caller). */
 function digits(text: string, start: number, count: number): number {
   let value = 0;
   for (let index = start; index < start + count; index += 1) value = value * 10 + text.charCodeAt(index) - 48;
   return value;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function isAsciiLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
