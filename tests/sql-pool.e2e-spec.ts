@@ -45,6 +45,18 @@ describe('SqlPool (the SQL hot paths\' transactions, PostgreSQL at 127.0.0.1)', 
     expect(prepared.map((row) => row.name)).toEqual(['count-notes']);
   });
 
+  it('reads timestamp columns as UTC whatever the process\'s time zone', async () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const [row] = await sql.query<{ at: Date }>(`SELECT '2026-01-01 12:00:00.250'::timestamp(3) AS "at"`);
+      expect(row!.at.toISOString()).toBe('2026-01-01T12:00:00.250Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('discards a connection that died mid-transaction, so the next transaction gets a working one', async () => {
     await expect(
       sql.transaction(async (session) => {

@@ -8,8 +8,8 @@ import type { PrismaTransaction } from './prisma.service.js';
  * Where a hot path runs its parameterised SQL: its own transaction on the pool
  * (`SqlPool.transaction`) or a caller's Prisma transaction (`asSqlSession`), so the
  * same statements serve both. Values are bound, never spliced into the text.
- * Rows carry text, numbers and booleans only: select timestamps as ISO text and
- * uuids as `::text`, so both sessions hand back the same shapes.
+ * Both hand back the same shapes when uuids and enums are selected as `::text`:
+ * numbers, text, booleans, and timestamps as Dates (the columns hold UTC).
  */
 export interface SqlSession {
   /**
@@ -19,6 +19,16 @@ export interface SqlSession {
    */
   query<Row>(text: string, values?: readonly unknown[], prepared?: string): Promise<Row[]>;
 }
+
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+/** `timestamp(3)` columns hold UTC; pg would read them in the process's local zone. */
+const UTC_TIMESTAMPS: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== 'binary'
+      ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`)
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 /** How long a statement of a hot-path transaction may wait for a row lock before the request fails as busy (503). */
 const LOCK_TIMEOUT_MS = 25_000;
@@ -40,9 +50,14 @@ export class SqlPool implements OnApplicationShutdown {
     this.prepares = connection.kind === 'postgres';
     // PGlite serves every connection from one session, so a large pool only queues.
     const max = connection.kind === 'pglite' ? 4 : 10;
-    this.pool = new pg.Pool({ connectionString: connection.url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    this.pool = new pg.Pool({ connectionString: connection.url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: UTC_TIMESTAMPS });
     // An idle connection the server dropped is replaced on next use; without a listener its error would end the process.
     this.pool.on('error', () => undefined);
+  }
+
+  /** One statement outside any transaction: a read. */
+  async query<Row>(text: string, values: readonly unknown[] = [], prepared?: string): Promise<Row[]> {
+    return (await this.pool.query({ text, values: values as unknown[], name: this.prepares ? prepared : undefined })).rows as Row[];
   }
 
   /** Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. */

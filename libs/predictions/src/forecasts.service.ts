@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
-import { IdempotencyKeysRepository, PrismaService, type Forecast, type Prediction } from '#db';
+import { IdempotencyKeysRepository, PrismaService, SqlPool, type Forecast, type Prediction } from '#db';
 
 import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
@@ -51,6 +51,7 @@ const MAX_NOTE = 2000;
 export class ForecastsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly predictions: PredictionsService,
     private readonly divergence: ForecastDivergenceService,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
@@ -95,10 +96,13 @@ export class ForecastsService {
   /** The team forecast now of each prediction (absent when no analyst has forecast it). */
   async teamForecasts(predictionIds: readonly string[]): Promise<Map<string, TeamForecast>> {
     if (predictionIds.length === 0) return new Map();
-    const latest = await this.prisma.$queryRaw<Forecast[]>`
-      SELECT DISTINCT ON ("predictionId", "forecaster") "id"::text AS "id", "predictionId"::text AS "predictionId", "forecaster", "forecasterName", "probability", "note", "createdAt"
-        FROM "Forecast" WHERE "predictionId" = ANY(${[...predictionIds]}::uuid[])
-       ORDER BY "predictionId", "forecaster", "createdAt" DESC, "id" DESC`;
+    const latest = await this.sql.query<Forecast>(
+      `SELECT DISTINCT ON ("predictionId", "forecaster") "id"::text AS "id", "predictionId"::text AS "predictionId", "forecaster", "forecasterName", "probability", "note", "createdAt"
+         FROM "Forecast" WHERE "predictionId" = ANY($1::uuid[])
+        ORDER BY "predictionId", "forecaster", "createdAt" DESC, "id" DESC`,
+      [predictionIds],
+      'latest-forecasts',
+    );
     const byPrediction = new Map<string, Forecast[]>();
     for (const row of latest) byPrediction.set(row.predictionId, [...(byPrediction.get(row.predictionId) ?? []), row]);
     const result = new Map<string, TeamForecast>();

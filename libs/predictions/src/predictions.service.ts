@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, GENESIS_HASH, isAcceptedProbability, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
-import { IdempotencyKeysRepository, pageQuery, Prisma, PrismaService, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
+import { decodeCursor, IdempotencyKeysRepository, Prisma, PrismaService, SqlPool, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 
 import { AuditTrailService } from './audit-trail.service.js';
@@ -49,11 +49,19 @@ const STATUS_OF_OUTCOME: Record<ResolutionOutcome, PredictionStatus> = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Below every UUIDv7: where the first page starts. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Every column of Prediction, as Prisma's `Prediction` type has them. */
+const PREDICTION_COLUMNS = `"id"::text AS "id", "slug", "title", "statement", "resolutionCriteria", "prior", "priorLogOdds", "logOdds", "probability",
+  "status"::text AS "status", "deadline", "eventByDeadline", "auditSequence", "auditHash", "revision", "resolvedAt", "outcomeOccurredAt",
+  "resolutionNote", "resolutionSourceUrl", "dueAt", "createdAt", "updatedAt"`;
 
 @Injectable()
 export class PredictionsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
     private readonly deadlines: PredictionDeadlinesService,
@@ -61,12 +69,15 @@ export class PredictionsService {
     private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
+  /** A page of predictions in id order; the most read list, so one prepared statement. */
   async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<Prediction>> {
-    const query = pageQuery(request);
-    const rows = await this.prisma.prediction.findMany({
-      ...query,
-      where: { ...query.where, ...(request.status ? { status: request.status } : {}) },
-    });
+    const rows = await this.sql.query<Prediction>(
+      `SELECT ${PREDICTION_COLUMNS} FROM "Prediction"
+        WHERE "id" > $1::uuid AND ($2::text IS NULL OR "status"::text = $2)
+        ORDER BY "id" LIMIT $3`,
+      [decodeCursor(request.cursor) ?? NIL_UUID, request.status ?? null, request.limit + 1],
+      'predictions-page',
+    );
     return toPage(rows, request.limit);
   }
 
