@@ -61,8 +61,8 @@ interface RawEntry {
   url: string | null;
   title: RawField | null;
   summary: RawField | null;
-  /** Candidate dates in order of preference; the first readable one is kept. */
-  dates: string[];
+  /** The first readable of the item's candidate dates, in order of preference, or null. */
+  publishedAt: Date | null;
 }
 
 /**
@@ -95,11 +95,7 @@ export function parseFeedDocument(text: string, feedUrl: string, context: FeedDo
 function normaliseEntry(item: RawEntry): FeedEntry | string {
   const summary = item.summary ? truncate(fieldText(item.summary.value, item.summary.kind), FEED_LIMITS.maxSummaryLength) : '';
   const externalId = repairText(item.externalId.trim());
-  let publishedAt: Date | null = null;
-  for (const date of item.dates) {
-    publishedAt = parseFeedDate(date);
-    if (publishedAt) break;
-  }
+  const { publishedAt } = item;
   // An item without a title (allowed in RSS) is still an item: named, as readers name it, by the start of its summary, else its link, else its id.
   const title =
     (item.title ? truncate(fieldText(item.title.value, item.title.kind), FEED_LIMITS.maxTitleLength) : '') ||
@@ -176,13 +172,26 @@ function field(element: XmlElement | undefined, kind: TextKind): RawField | null
 
 /** The first of the named children that has content. */
 function firstField(item: XmlElement, names: readonly (readonly [string, TextKind])[]): RawField | null {
+  if (typeof item === 'string') return null;
   for (const [name, kind] of names) {
-    for (const element of childrenOf(item, name)) {
-      const found = kind === 'sniff' ? typedField(element, 'sniff') : field(element, kind);
+    const value = item[name];
+    if (value === undefined) continue;
+    // One element of the name is the rule: read it without making a list of one (this runs for every title and summary).
+    if (!Array.isArray(value)) {
+      const found = namedField(value, kind);
+      if (found) return found;
+      continue;
+    }
+    for (const element of value) {
+      const found = namedField(element, kind);
       if (found) return found;
     }
   }
   return null;
+}
+
+function namedField(element: XmlElement, kind: TextKind): RawField | null {
+  return kind === 'sniff' ? typedField(element, 'sniff') : field(element, kind);
 }
 
 /** A field whose `type` attribute (Media RSS, Atom-in-RSS) may say it is HTML or plain text. */
@@ -215,7 +224,7 @@ function rssEntry(item: XmlElement, base: string): RawEntry {
   // A guid is a permalink unless it says otherwise (RSS 2.0): then it is the link of an item that has none.
   const guidIsPermalink = (attributeOf(guid, 'ispermalink') ?? 'true').trim().toLowerCase() !== 'false';
   const url =
-    firstLink(childrenOf(item, 'link').map((link) => [decodeText(rawTextOf(link)) || decodeHTML(attributeOf(link, 'href') ?? ''), nestedBase(base, attributeOf(link, 'xml:base'))] as const)) ??
+    rssLink(item, base) ??
     alternateLink(childrenOf(item, 'atom:link'), base) ??
     (guidIsPermalink && /^https?:\/\//i.test(guidText) ? absoluteLink(guidText, base) : null) ??
     (about && /^https?:\/\//i.test(about) ? absoluteLink(about, base) : null) ??
@@ -226,18 +235,41 @@ function rssEntry(item: XmlElement, base: string): RawEntry {
     url,
     title: firstField(item, RSS_TITLES) ?? firstField(firstChild(item, 'media:group') ?? '', [['media:title', 'sniff']]),
     summary,
-    dates: datesOf(item, RSS_DATES),
+    publishedAt: firstDateOf(item, RSS_DATES),
   };
 }
 
-function datesOf(item: XmlElement, names: readonly string[]): string[] {
-  const dates: string[] = [];
-  for (const name of names) {
-    // With several, the first wins.
-    const element = firstChild(item, name);
-    if (element !== undefined) dates.push(decodeText(rawTextOf(element)));
+/** The first usable `<link>`: its text, else (Atom-style, in RSS) its `href`. */
+function rssLink(item: XmlElement, base: string): string | null {
+  for (const link of childrenOf(item, 'link')) {
+    const url = absoluteLink(decodeText(rawTextOf(link)) || decodeHTML(attributeOf(link, 'href') ?? ''), nestedBase(base, attributeOf(link, 'xml:base')));
+    if (url) return url;
   }
-  return dates;
+  return null;
+}
+
+/**
+ * The first readable date among the named children, in the order named (of
+ * several children of one name, the first). Read lazily: the first candidate
+ * is nearly always there and readable, and each name looked up further is a
+ * miss on the item.
+ */
+function firstDateOf(item: XmlElement, names: readonly string[]): Date | null {
+  for (const name of names) {
+    const element = firstChild(item, name);
+    if (element === undefined) continue;
+    const date = parseFeedDate(decodeText(rawTextOf(element)));
+    if (date) return date;
+  }
+  return null;
+}
+
+function firstReadableDate(candidates: readonly string[]): Date | null {
+  for (const candidate of candidates) {
+    const date = parseFeedDate(candidate);
+    if (date) return date;
+  }
+  return null;
 }
 
 function firstLink(candidates: readonly (readonly [string, string])[]): string | null {
@@ -255,6 +287,12 @@ function alternateLink(links: readonly XmlElement[], base: string): string | nul
   return firstLink(ordered.map((link) => [link.href, link.base] as const));
 }
 
+const atomDates = (prefix: string): string[] =>
+  [`${prefix}published`, `${prefix}issued`, `${prefix}created`, 'dc:date', 'dcterms:issued', 'dcterms:created', `${prefix}updated`, `${prefix}modified`, 'dcterms:modified', 'pubdate'];
+const ATOM_DATES = atomDates('');
+/** In a document whose Atom namespace has a prefix, with the prefix the canonical names carry. */
+const PREFIXED_ATOM_DATES = atomDates('atom:');
+
 function atomEntry(entry: XmlElement, prefix: string, base: string): RawEntry {
   const named = (name: string): string => `${prefix}${name}`;
   return {
@@ -265,7 +303,7 @@ function atomEntry(entry: XmlElement, prefix: string, base: string): RawEntry {
       atomText(firstChild(entry, named('summary'))) ??
       atomText(firstChild(entry, named('content'))) ??
       firstField(entry, [['dc:description', 'sniff'], ['media:description', 'sniff'], ['content:encoded', 'html'], ['itunes:summary', 'sniff']]),
-    dates: datesOf(entry, [named('published'), named('issued'), named('created'), 'dc:date', 'dcterms:issued', 'dcterms:created', named('updated'), named('modified'), 'dcterms:modified', 'pubdate']),
+    publishedAt: firstDateOf(entry, prefix ? PREFIXED_ATOM_DATES : ATOM_DATES),
   };
 }
 
@@ -301,7 +339,7 @@ function cdfItems(channel: XmlElement, base: string, depth = 0): RawEntry[] {
       url: absoluteLink(href, base),
       title: field(firstChild(item, 'title'), 'sniff'),
       summary: field(firstChild(item, 'abstract'), 'sniff'),
-      dates: [attributeOf(item, 'lastmod') ?? ''],
+      publishedAt: parseFeedDate(attributeOf(item, 'lastmod') ?? ''),
     };
   });
   if (depth >= 4) return items;
@@ -335,7 +373,7 @@ function readJsonFeed(text: string, base: string): FormatReading {
       url: absoluteLink(text('url'), base) ?? absoluteLink(text('external_url'), base),
       title: text('title') ? { value: text('title'), kind: 'text' } : null,
       summary,
-      dates: [text('date_published'), text('date_modified')],
+      publishedAt: firstReadableDate([text('date_published'), text('date_modified')]),
     };
   });
   return { format: 'json', ttlMinutes: null, raw };
