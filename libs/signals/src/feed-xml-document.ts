@@ -139,7 +139,11 @@ const declaredPrefixes = new Map<string, string>();
 /** Each prefix the document declares, mapped to its canonical prefix; the default namespace is the root element's. Returns a fresh cache of element names. */
 function namespaceNames(text: string): Map<string, string> {
   declaredPrefixes.clear();
-  for (const match of text.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {
+  // A plain search first: a document that declares no prefix (many RSS feeds) is not scanned with the pattern, and one that does is scanned from its first declaration.
+  const first = text.indexOf('xmlns:');
+  const declarations = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g;
+  declarations.lastIndex = Math.max(0, first - 1);
+  for (const match of first === -1 ? [] : text.matchAll(declarations)) {
     const [, prefix = '', , uri = ''] = match;
     const key = prefix.toLowerCase();
     if (!declaredPrefixes.has(key)) declaredPrefixes.set(key, canonicalPrefix(uri) ?? key);
@@ -184,10 +188,10 @@ function canonicalName(name: string): string {
  * fetched: a document that uses one is refused with that reason.
  */
 export function expandDeclaredEntities(text: string): string {
-  const start = text.search(/<!DOCTYPE\b/i);
-  if (start === -1) return text;
+  // A DOCTYPE after the root element's start is not one: only the prolog is searched, not the whole document.
   const root = text.search(/<[A-Za-z_]/);
-  if (root !== -1 && root < start) return text;
+  const start = (root === -1 ? text : text.slice(0, root)).search(/<!DOCTYPE\b/i);
+  if (start === -1) return text;
   const end = doctypeEnd(text, start);
   const doctype = text.slice(start, end);
   const body = text.slice(end);
