@@ -3,25 +3,26 @@ import { adminQuery } from '#test/test-database.js';
 
 /**
  * Gives a prediction `count` earlier evidence items in one set-based insert: evidence
- * rows, their impacts and one audit entry each, spread over the last 100 days, then
+ * rows, their impacts and one audit entry each, `secondsApart` apart (by default 100,000
+ * items span the last 100 days), then
  * moves the prediction's chain head past them, as `count` real requests would have.
  * The deltas alternate in sign with varied sizes so the log-odds stay near the prior
  * and the (predictionId, deltaLogOdds) index sees a realistic spread. The hashes are
  * placeholders: benches never verify the chain.
  */
-export async function seedEvidenceHistory(databaseUrl: string, prediction: { id: string; prior: number }, count: number): Promise<void> {
+export async function seedEvidenceHistory(databaseUrl: string, prediction: { id: string; prior: number }, count: number, secondsApart = 86): Promise<void> {
   const prior = logit(prediction.prior);
   const tag = prediction.id.replaceAll('-', '');
   // Columns are TIMESTAMP(3) holding UTC, whatever the server's TimeZone.
   const sql = `
     INSERT INTO "Evidence" ("id", "summary", "observedAt", "reliability", "actor", "createdAt")
-    SELECT md5('${tag}-ev-' || g)::uuid, 'bulk evidence ' || g, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '86 seconds'), 1, 'bench',
-           (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '86 seconds')
+    SELECT md5('${tag}-ev-' || g)::uuid, 'bulk evidence ' || g, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds'), 1, 'bench',
+           (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds')
       FROM generate_series(1, ${count}) AS g;
 
     INSERT INTO "EvidenceImpact" ("id", "evidenceId", "predictionId", "likelihoodRatio", "reliability", "deltaLogOdds", "createdAt")
     SELECT md5('${tag}-im-' || g)::uuid, md5('${tag}-ev-' || g)::uuid, '${prediction.id}'::uuid,
-           exp(d), 1, d, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '86 seconds')
+           exp(d), 1, d, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds')
       FROM (SELECT g, (CASE WHEN g % 2 = 1 THEN 1 ELSE -1 END) * (0.01 + (g % 97) / 100.0) AS d
               FROM generate_series(1, ${count}) AS g) AS deltas;
 
@@ -29,7 +30,7 @@ export async function seedEvidenceHistory(databaseUrl: string, prediction: { id:
                               "probabilityBefore", "probabilityAfter", "actor", "createdAt", "prevHash", "hash")
     SELECT md5('${tag}-au-' || g)::uuid, '${prediction.id}'::uuid, g + 1, 'evidence', md5('${tag}-ev-' || g)::uuid,
            before, d, before + d, 1 / (1 + exp(-before)), 1 / (1 + exp(-(before + d))), 'bench',
-           (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '86 seconds'),
+           (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds'),
            md5('${tag}-h-' || (g - 1)) || md5('${tag}-h2-' || (g - 1)), md5('${tag}-h-' || g) || md5('${tag}-h2-' || g)
       FROM (SELECT g, d, ${prior} + (CASE WHEN g % 2 = 0 THEN -d ELSE 0 END) AS before
               FROM (SELECT g, (CASE WHEN g % 2 = 1 THEN 1 ELSE -1 END) * (0.01 + (g % 97) / 100.0) AS d
@@ -41,9 +42,9 @@ export async function seedEvidenceHistory(databaseUrl: string, prediction: { id:
 
     -- The prediction and its prior must predate the history, as they would have.
     -- A benchmark fixture may rewrite the append-only table; nothing else may.
-    UPDATE "Prediction" SET "createdAt" = (now() AT TIME ZONE 'UTC') - ((${count} + 1) * interval '86 seconds') WHERE "id" = '${prediction.id}'::uuid;
+    UPDATE "Prediction" SET "createdAt" = (now() AT TIME ZONE 'UTC') - ((${count} + 1) * interval '${secondsApart} seconds') WHERE "id" = '${prediction.id}'::uuid;
     ALTER TABLE "AuditEntry" DISABLE TRIGGER USER;
-    UPDATE "AuditEntry" SET "createdAt" = (now() AT TIME ZONE 'UTC') - ((${count} + 1) * interval '86 seconds')
+    UPDATE "AuditEntry" SET "createdAt" = (now() AT TIME ZONE 'UTC') - ((${count} + 1) * interval '${secondsApart} seconds')
      WHERE "predictionId" = '${prediction.id}'::uuid AND "sequence" = 1;
     ALTER TABLE "AuditEntry" ENABLE TRIGGER USER;
 

@@ -403,6 +403,19 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   });
 
   describe('scorecards', () => {
+    it('finds the largest standing evidence even when the largest moves of all were retracted', async () => {
+      const prediction = await createPrediction({ prior: 0.5 });
+      // Seven strong supports, all retracted, then weaker ones: the top five by |dL| must come from beyond the retracted ones.
+      for (let index = 0; index < 7; index++) {
+        const strong = await record(evidenceFor(prediction.id, { likelihoodRatio: 50 + index }, { summary: `withdrawn ${index}` }));
+        await t.http.post(`/v1/evidence/${strong.body.id}/retract`).set(auth(analyst)).send({ reason: 'withdrawn' });
+      }
+      const standing = [];
+      for (const likelihoodRatio of [9, 8, 7, 6, 5, 4, 1.1]) standing.push(await record(evidenceFor(prediction.id, { likelihoodRatio }, { summary: `LR ${likelihoodRatio}` })));
+      const scorecard = await t.http.get(`/v1/predictions/${prediction.slug}/scorecard`).set(auth(viewer));
+      expect(scorecard.body.topEvidence.map((item: { summary: string }) => item.summary)).toEqual(['LR 9', 'LR 8', 'LR 7', 'LR 6', 'LR 5']);
+    });
+
     it('shows where a prediction stands: changes, top evidence by |dL|, linked indicators, time left; scores after resolution', async () => {
       const prediction = await createPrediction({ prior: 0.5 });
       const small = await record(evidenceFor(prediction.id, { likelihoodRatio: 1.2 }, { summary: 'small' }));

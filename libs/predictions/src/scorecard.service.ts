@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { calibrationTable, meanBrier, type CalibrationBin, type Outcome, type ResolvedForecast } from '#core';
-import { PrismaService, type Prediction, type PredictionStatus } from '#db';
+import { PrismaService, SqlPool, type Prediction, type PredictionStatus } from '#db';
 
 import { ForecastsService, type TeamForecast } from './forecasts.service.js';
 import { PredictionsService } from './predictions.service.js';
@@ -9,6 +9,12 @@ import { TrackScoringService, type ScoredTrack } from './track-scoring.service.j
 
 const DAY_MS = 86_400_000;
 const TOP_EVIDENCE = 5;
+
+interface TopEvidenceRow extends Omit<TopEvidence, 'afterTheFact'> {
+  end: 'largest' | 'smallest';
+  retracted: boolean;
+  recordedAt: Date | null;
+}
 
 export interface Scores {
   /** One-term Brier (p - o)^2 of the probability at the event time: 0 is perfect, 1 certain and wrong. */
@@ -109,6 +115,7 @@ function outcomeOf(status: PredictionStatus): Outcome | null {
 export class ScorecardService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly predictions: PredictionsService,
     private readonly trackScoring: TrackScoringService,
     private readonly forecasts: ForecastsService,
@@ -202,44 +209,50 @@ export class ScorecardService {
     return entry?.probabilityAfter ?? prediction.prior;
   }
 
-  /** The evidence that moved it most by |dL|: the extremes of the (predictionId, deltaLogOdds) index from both ends. */
+  /**
+   * The evidence that moved it most by |dL|, read from both ends of the
+   * (predictionId, deltaLogOdds) index: a few candidates from each end, then
+   * their evidence rows, asking for more only when retractions thinned them
+   * out. Joining first and limiting after let the planner, misled by
+   * statistics older than a burst of new evidence, hash-join a prediction's
+   * whole history: a prediction whose evidence was all recent was slower than
+   * one with twenty times as much older evidence.
+   */
   private async topEvidence(prediction: Prediction): Promise<TopEvidence[]> {
-    const predictionId = prediction.id;
-    const select = {
-      likelihoodRatio: true,
-      reliability: true,
-      deltaLogOdds: true,
-      evidence: {
-        select: {
-          id: true,
-          summary: true,
-          sourceUrl: true,
-          observedAt: true,
-          auditEntries: { where: { predictionId, kind: 'evidence' }, select: { createdAt: true }, take: 1 },
-        },
-      },
-    } as const;
     const occurredAt = outcomeOf(prediction.status) === null ? null : prediction.outcomeOccurredAt;
-    const where = { predictionId, evidence: { retractedAt: null } };
-    const [largest, smallest] = await Promise.all([
-      this.prisma.evidenceImpact.findMany({ where, select, orderBy: { deltaLogOdds: 'desc' }, take: TOP_EVIDENCE }),
-      this.prisma.evidenceImpact.findMany({ where, select, orderBy: { deltaLogOdds: 'asc' }, take: TOP_EVIDENCE }),
-    ]);
-    const seen = new Set<string>();
-    return [...largest, ...smallest]
-      .filter((impact) => !seen.has(impact.evidence.id) && seen.add(impact.evidence.id))
-      .sort((a, b) => Math.abs(b.deltaLogOdds) - Math.abs(a.deltaLogOdds))
-      .slice(0, TOP_EVIDENCE)
-      .map((impact) => ({
-        evidenceId: impact.evidence.id,
-        summary: impact.evidence.summary,
-        sourceUrl: impact.evidence.sourceUrl,
-        observedAt: impact.evidence.observedAt,
-        likelihoodRatio: impact.likelihoodRatio,
-        reliability: impact.reliability,
-        deltaLogOdds: impact.deltaLogOdds,
-        afterTheFact: occurredAt !== null && (impact.evidence.auditEntries[0]?.createdAt.getTime() ?? 0) > occurredAt.getTime(),
-      }));
+    for (let candidates = TOP_EVIDENCE; ; candidates *= 4) {
+      const rows = await this.sql.query<TopEvidenceRow>(
+        `WITH candidate AS MATERIALIZED (
+           (SELECT 'largest' AS "end", "evidenceId", "likelihoodRatio", "reliability", "deltaLogOdds" FROM "EvidenceImpact"
+             WHERE "predictionId" = $1::uuid ORDER BY "deltaLogOdds" DESC LIMIT $2)
+           UNION ALL
+           (SELECT 'smallest' AS "end", "evidenceId", "likelihoodRatio", "reliability", "deltaLogOdds" FROM "EvidenceImpact"
+             WHERE "predictionId" = $1::uuid ORDER BY "deltaLogOdds" ASC LIMIT $2)
+         )
+         SELECT candidate."end", evidence."id"::text AS "evidenceId", evidence."summary", evidence."sourceUrl", evidence."observedAt",
+                candidate."likelihoodRatio", candidate."reliability", candidate."deltaLogOdds", evidence."retractedAt" IS NOT NULL AS "retracted",
+                (SELECT entry."createdAt" FROM "AuditEntry" AS entry
+                  WHERE entry."evidenceId" = evidence."id" AND entry."predictionId" = $1::uuid AND entry."kind" = 'evidence' LIMIT 1) AS "recordedAt"
+           FROM candidate JOIN "Evidence" AS evidence ON evidence."id" = candidate."evidenceId"`,
+        [prediction.id, candidates],
+        'scorecard-top-evidence',
+      );
+      // Each end needs its own five standing, or to have run out of history: retractions may have thinned one end only.
+      const settled = (['largest', 'smallest'] as const).every((end) => {
+        const fromEnd = rows.filter((row) => row.end === end);
+        return fromEnd.length < candidates || fromEnd.filter((row) => !row.retracted).length >= TOP_EVIDENCE;
+      });
+      if (!settled) continue;
+      const seen = new Set<string>();
+      return rows
+        .filter((row) => !row.retracted && !seen.has(row.evidenceId) && seen.add(row.evidenceId))
+        .sort((a, b) => Math.abs(b.deltaLogOdds) - Math.abs(a.deltaLogOdds))
+        .slice(0, TOP_EVIDENCE)
+        .map(({ end: _end, retracted: _retracted, recordedAt, ...evidence }) => ({
+          ...evidence,
+          afterTheFact: occurredAt !== null && (recordedAt?.getTime() ?? 0) > occurredAt.getTime(),
+        }));
+    }
   }
 
   /** Read-only look at the signals lib's links and readings; the scorecard shows them beside the prediction. */
