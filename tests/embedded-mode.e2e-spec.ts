@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/src/main.js');
 
@@ -104,13 +105,19 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
     }
   }, 180_000);
 
-  it('starts a new data directory from the migrated template the build archived, not from initdb', async () => {
-    const template = join(process.cwd(), 'dist/libs/db/src/pglite-template.tar.gz');
+  it('starts a new data directory from the migrated template the build made, not from initdb', async () => {
+    const template = join(process.cwd(), 'dist/libs/db/src/pglite-template.json');
     expect(existsSync(template)).toBe(true);
     const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-template-'));
     try {
       const spawnedAt = new Date();
       const running = await start(fresh);
+      // The embedded settings hold on a copied template too: a small buffer cache (the process's memory).
+      const client = new pg.Client({ connectionString: `postgresql://postgres@localhost:5432/postgres?host=${encodeURIComponent(join(fresh, 'socket'))}` });
+      await client.connect();
+      const { rows: settings } = await client.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      await client.end();
+      expect(settings[0]!.shared_buffers).toBe('16MB');
       expect(await stop(running)).toBe(0);
       const db = await PGlite.create(join(fresh, 'pglite'));
       try {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,9 +50,9 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
 
 /**
  * The build's step for the embedded mode's first start: a PGlite data directory with
- * every migration applied, archived beside embedded-postgres.js, so a new DATA_DIR is
- * loaded from it instead of running initdb. Skipped when the archive already holds
- * these migrations for this PGlite version. Returns whether it wrote one.
+ * every migration applied, beside embedded-postgres.js, so a new DATA_DIR is copied
+ * from it instead of running initdb. Skipped when the template already holds these
+ * migrations for this PGlite version. Returns whether it wrote one.
  */
 export async function writeEmbeddedTemplate(): Promise<boolean> {
   // The package does not export its package.json: find it from its entry point.
@@ -62,16 +62,19 @@ export async function writeEmbeddedTemplate(): Promise<boolean> {
   const manifest = JSON.stringify({ pgliteVersion, migrations });
   const existing = existsSync(EMBEDDED_TEMPLATE) ? await readFile(EMBEDDED_TEMPLATE_MANIFEST, 'utf8').catch(() => null) : null;
   if (existing === manifest) return false;
+  // The manifest goes last: a build stopped half way leaves no template a start would copy.
+  await rm(EMBEDDED_TEMPLATE_MANIFEST, { force: true });
   const dataDir = await mkdtemp(join(tmpdir(), 'bellwether-template-'));
   try {
     const embedded = await startEmbeddedPostgres(dataDir);
     try {
       await applyMigrations(embedded.url, MIGRATIONS_DIRECTORY);
-      await writeFile(EMBEDDED_TEMPLATE, await embedded.dumpDataDir());
-      await writeFile(EMBEDDED_TEMPLATE_MANIFEST, manifest);
     } finally {
       await embedded.close();
     }
+    await rm(EMBEDDED_TEMPLATE, { recursive: true, force: true });
+    await cp(join(dataDir, 'pglite'), EMBEDDED_TEMPLATE, { recursive: true });
+    await writeFile(EMBEDDED_TEMPLATE_MANIFEST, manifest);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
