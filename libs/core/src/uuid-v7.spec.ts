@@ -17,6 +17,11 @@ describe('uuidV7', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('gives every id random bits of its own, across refills of its pool of random bytes', () => {
+    const tails = Array.from({ length: 3_000 }, () => uuidV7().slice(19));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
+
   it('never goes backwards when the clock does', () => {
     const first = uuidV7(Date.UTC(2300, 0, 1));
     const second = uuidV7(Date.UTC(2299, 0, 1));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { PrismaService, type DeliveryStatus, type OutboxEvent, type Prisma, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
+import { SqlPool, type DeliveryStatus, type OutboxEvent, type Prisma, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
 import { uuidV7 } from '#core';
 
 /** What an attempt needs of a delivery: the row, its endpoint and its event. */
@@ -54,19 +54,22 @@ interface DeliveryContextRow {
  */
 @Injectable()
 export class WebhookDeliveryRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly sql: SqlPool) {}
 
   /** The deliveries with their endpoint and event, in one joined read; a missing id (deleted with its endpoint) is absent. */
   async findForAttempt(ids: readonly string[]): Promise<Map<string, DeliveryContext>> {
-    const rows = await this.prisma.$queryRaw<DeliveryContextRow[]>`
-      SELECT d."id", d."status"::text AS "status", d."attempts", d."deliveredAt",
-             e."id" AS "endpointId", e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt", e."format"::text AS "format",
-             e."enabled", e."failureStreak", e."failingSince", e."lastSuccessAt",
-             o."id" AS "eventId", o."type", o."predictionId", o."payload", o."createdAt"
-        FROM "WebhookDelivery" d
-        JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-        JOIN "OutboxEvent" o ON o."id" = d."outboxEventId"
-       WHERE d."id" = ANY(${[...new Set(ids)]}::uuid[])`;
+    const rows = await this.sql.query<DeliveryContextRow>(
+      `SELECT d."id"::text AS "id", d."status"::text AS "status", d."attempts", d."deliveredAt",
+              e."id"::text AS "endpointId", e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt", e."format"::text AS "format",
+              e."enabled", e."failureStreak", e."failingSince", e."lastSuccessAt",
+              o."id"::text AS "eventId", o."type", o."predictionId"::text AS "predictionId", o."payload", o."createdAt"
+         FROM "WebhookDelivery" d
+         JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+         JOIN "OutboxEvent" o ON o."id" = d."outboxEventId"
+        WHERE d."id" = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+      'deliveries-for-attempt',
+    );
     return new Map(
       rows.map((row) => [
         row.id,
@@ -107,35 +110,41 @@ export class WebhookDeliveryRepository {
     const successes = [...firsts.values()];
     if (successes.length === 0) return [];
     const attemptIds = successes.map(() => uuidV7(now.getTime()));
-    const rows = await this.prisma.$queryRaw<{ id: string; deliveryId: string }[]>`
-      WITH input AS (
-        SELECT * FROM unnest(
-          ${successes.map((success) => success.deliveryId)}::uuid[],
-          ${successes.map((success) => success.attempts)}::int[],
-          ${successes.map((success) => success.responseCode)}::int[],
-          ${successes.map((success) => success.latencyMs)}::int[],
-          ${successes.map((success) => success.responseBody)}::text[],
-          ${attemptIds}::uuid[]
-        ) AS i("deliveryId", "attempts", "responseCode", "latencyMs", "responseBody", "attemptId")
+    const rows = await this.sql.query<{ id: string; deliveryId: string }>(
+      `WITH input AS (
+        SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[], $6::uuid[])
+          AS i("deliveryId", "attempts", "responseCode", "latencyMs", "responseBody", "attemptId")
       ), updated AS (
         UPDATE "WebhookDelivery" d
            SET "attempts" = i."attempts" + 1, "status" = 'succeeded', "nextAttemptAt" = NULL, "responseCode" = i."responseCode",
-               "latencyMs" = i."latencyMs", "lastError" = NULL, "deliveredAt" = ${now}::timestamp(3), "updatedAt" = ${now}::timestamp(3)
+               "latencyMs" = i."latencyMs", "lastError" = NULL, "deliveredAt" = $7::timestamp(3), "updatedAt" = $7::timestamp(3)
           FROM input i
          WHERE d."id" = i."deliveryId" AND d."attempts" = i."attempts"
         RETURNING d."id", d."endpointId"
       ), logged AS (
         INSERT INTO "WebhookDeliveryAttempt" ("id", "deliveryId", "attempt", "succeeded", "responseCode", "latencyMs", "responseBody", "error", "createdAt")
-        SELECT i."attemptId", i."deliveryId", i."attempts" + 1, true, i."responseCode", i."latencyMs", i."responseBody", NULL, ${now}::timestamp(3)
+        SELECT i."attemptId", i."deliveryId", i."attempts" + 1, true, i."responseCode", i."latencyMs", i."responseBody", NULL, $7::timestamp(3)
           FROM input i JOIN updated u ON u."id" = i."deliveryId"
         RETURNING "id", "deliveryId"
       ), healthy AS (
         UPDATE "WebhookEndpoint" e
-           SET "failureStreak" = 0, "failingSince" = NULL, "lastSuccessAt" = ${now}::timestamp(3), "updatedAt" = ${now}::timestamp(3)
+           SET "failureStreak" = 0, "failingSince" = NULL, "lastSuccessAt" = $7::timestamp(3), "updatedAt" = $7::timestamp(3)
          WHERE e."id" IN (SELECT "endpointId" FROM updated)
-           AND (e."failureStreak" > 0 OR e."failingSince" IS NOT NULL OR e."lastSuccessAt" IS NULL OR e."lastSuccessAt" < ${staleBefore}::timestamp(3))
+           AND (e."failureStreak" > 0 OR e."failingSince" IS NOT NULL OR e."lastSuccessAt" IS NULL OR e."lastSuccessAt" < $8::timestamp(3))
       )
-      SELECT "id", "deliveryId" FROM logged`;
+      SELECT "id"::text AS "id", "deliveryId"::text AS "deliveryId" FROM logged`,
+      [
+        successes.map((success) => success.deliveryId),
+        successes.map((success) => success.attempts),
+        successes.map((success) => success.responseCode),
+        successes.map((success) => success.latencyMs),
+        successes.map((success) => success.responseBody),
+        attemptIds,
+        now.toISOString(),
+        staleBefore.toISOString(),
+      ],
+      'record-delivery-successes',
+    );
     const logged = new Map(rows.map((row) => [row.deliveryId, row.id]));
     return batch.map((success) => {
       const id = logged.get(success.deliveryId);

@@ -19,6 +19,17 @@ const dns = answers({
 });
 
 describe('OutboundGuard', () => {
+  it('gives the same verdict when asked again about the same host and address (the verdict is remembered, refusals too)', async () => {
+    const guard = new OutboundGuard('feeds.corp', dns);
+    for (let round = 0; round < 3; round++) {
+      await expect(guard.resolve(new URL('https://public.example/feed'))).resolves.toEqual({ address: '93.184.215.14', family: 4 });
+      await expect(guard.resolve(new URL('http://feeds.corp/rss'))).resolves.toEqual({ address: '192.168.3.3', family: 4 });
+      await expect(guard.resolve(new URL('http://rebind.example/'))).rejects.toThrow(/rebind\.example \(127\.0\.0\.1\): it is a loopback address/);
+      // The same address under a name the allowlist does not hold stays refused: the verdict is per host and address.
+      await expect(guard.resolve(new URL('http://192.168.3.3/rss'))).rejects.toThrow(/private address/);
+    }
+  });
+
   it('returns the checked address of a public host', async () => {
     await expect(new OutboundGuard('', dns).resolve(new URL('https://public.example/feed'))).resolves.toEqual({ address: '93.184.215.14', family: 4 });
   });
