@@ -306,13 +306,17 @@ async function scorecard(pool: pg.Pool, idOrSlug: string): Promise<unknown> {
       [prediction.id, at(7), at(30), at(90)],
     ),
     pool.query<{ evidenceId: string; summary: string; sourceUrl: string | null; observedAt: Date; likelihoodRatio: number; reliability: number; deltaLogOdds: number }>(
-      `(SELECT e."id"::text AS "evidenceId", e."summary", e."sourceUrl", e."observedAt", i."likelihoodRatio", i."reliability", i."deltaLogOdds"
-          FROM "EvidenceImpact" i JOIN "Evidence" e ON e."id" = i."evidenceId"
-         WHERE i."predictionId" = $1::uuid AND e."retractedAt" IS NULL ORDER BY i."deltaLogOdds" DESC LIMIT ${TOP_EVIDENCE})
-       UNION ALL
-       (SELECT e."id"::text, e."summary", e."sourceUrl", e."observedAt", i."likelihoodRatio", i."reliability", i."deltaLogOdds"
-          FROM "EvidenceImpact" i JOIN "Evidence" e ON e."id" = i."evidenceId"
-         WHERE i."predictionId" = $1::uuid AND e."retractedAt" IS NULL ORDER BY i."deltaLogOdds" ASC LIMIT ${TOP_EVIDENCE})`,
+      // Bellwether's query: candidates from both ends of the (predictionId, deltaLogOdds) index, then their evidence
+      // (the bench retracts nothing, so the first round always settles).
+      `WITH candidate AS MATERIALIZED (
+         (SELECT "evidenceId", "likelihoodRatio", "reliability", "deltaLogOdds" FROM "EvidenceImpact"
+           WHERE "predictionId" = $1::uuid ORDER BY "deltaLogOdds" DESC LIMIT ${TOP_EVIDENCE})
+         UNION ALL
+         (SELECT "evidenceId", "likelihoodRatio", "reliability", "deltaLogOdds" FROM "EvidenceImpact"
+           WHERE "predictionId" = $1::uuid ORDER BY "deltaLogOdds" ASC LIMIT ${TOP_EVIDENCE})
+       )
+       SELECT e."id"::text AS "evidenceId", e."summary", e."sourceUrl", e."observedAt", c."likelihoodRatio", c."reliability", c."deltaLogOdds"
+         FROM candidate c JOIN "Evidence" e ON e."id" = c."evidenceId" WHERE e."retractedAt" IS NULL`,
       [prediction.id],
     ),
     pool.query<{ indicatorId: string; slug: string; name: string; unit: string; threshold: number; likelihoodRatioUp: number; likelihoodRatioDown: number; value: number | null; observedAt: Date | null }>(
