@@ -1,6 +1,6 @@
 /**
  * Whether an error says the database cannot be reached right now (stopped,
- * restarting, failing over, out of connections) rather than that a query was
+ * restarting, failing over, out of connections, a lock not granted in time) rather than that a query was
  * wrong: such a request deserves a 503 the client may retry, not a 500.
  * Prisma wraps the driver's error, sometimes twice, so the whole cause chain is read.
  */
@@ -11,9 +11,13 @@ const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND',
   // PostgreSQL: shutting down or starting up, and the connection exception class.
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  // PostgreSQL: a row lock not granted within lock_timeout (SqlPool's transactions): busy, not wrong.
+  '55P03',
 ]);
 
-const UNREACHABLE_MESSAGE = /Can't reach database server|Connection terminated|connection error and is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down)|Timed out fetching a new connection/i;
+// The last one is pg-pool's: no connection came free within SqlPool's connection timeout.
+const UNREACHABLE_MESSAGE =
+  /Can't reach database server|Connection terminated|connection error and is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down)|Timed out fetching a new connection|timeout exceeded when trying to connect/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
