@@ -268,14 +268,11 @@ export class EvidenceService {
       at,
     });
 
-    // The team is as it was; a move that takes the model across the divergence threshold is announced.
-    const crossings = entries.flatMap((entry, index) => {
-      const team = teamForecastOf(latestForecasts.get(entry.predictionId) ?? []);
-      if (!team || entry.probabilityBefore === entry.probabilityAfter) return [];
-      const after = { model: entry.probabilityAfter, team };
-      if (!this.divergence.crosses({ model: entry.probabilityBefore, team }, after)) return [];
-      return [this.divergence.crossingEvent(heads[index]!, after, 'model', actor)];
-    });
+    const crossings = entries
+      .map((entry, index) =>
+        this.divergence.crossingAfterModelMove(heads[index]!, entry.probabilityBefore, entry.probabilityAfter, teamForecastOf(latestForecasts.get(entry.predictionId) ?? []), actor),
+      )
+      .filter((event): event is OutboxEventInput => event !== null);
     await this.outbox.write(sql, crossings);
     return { id: evidenceId, impacts: moves };
   }

@@ -56,13 +56,24 @@ export class ForecastDivergenceService {
     await this.outbox.write(tx, [this.crossingEvent({ id: prediction.id, slug }, after, cause, actor)]);
   }
 
+  /**
+   * The event a move of the model makes when it takes the model beyond the threshold
+   * from the team forecast (which the move leaves as it was); null otherwise. For a
+   * caller that has read the team already, as the evidence path does in its write.
+   */
+  crossingAfterModelMove(prediction: { id: string; slug: string }, before: number, after: number, team: ForecastPair['team'], actor: string): OutboxEventInput | null {
+    if (before === after || !team) return null;
+    const pair = { model: after, team };
+    return this.crosses({ model: before, team }, pair) ? this.crossingEvent(prediction, pair, 'model', actor) : null;
+  }
+
   /** Whether the gap goes from within the threshold to beyond it: the only change that is announced. */
-  crosses(before: ForecastPair, after: ForecastPair): boolean {
+  private crosses(before: ForecastPair, after: ForecastPair): boolean {
     return !this.diverges(before) && this.diverges(after);
   }
 
   /** The `prediction.forecasts_diverge` event for a pair that has just crossed. */
-  crossingEvent(prediction: { id: string; slug: string }, after: ForecastPair, cause: 'model' | 'team', actor: string): OutboxEventInput {
+  private crossingEvent(prediction: { id: string; slug: string }, after: ForecastPair, cause: 'model' | 'team', actor: string): OutboxEventInput {
     const team = after.team!;
     return {
       type: 'prediction.forecasts_diverge',
