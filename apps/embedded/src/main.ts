@@ -1,3 +1,5 @@
+import type { INestApplicationContext } from '@nestjs/common';
+
 import { loadConfig } from '#config';
 import { openDatabase } from '#db';
 
@@ -14,14 +16,15 @@ const [database, { announce }, { createApiApp }, { createWorkerApp }] = await Pr
   import('#apps/api/src/api-app.js'),
   import('#apps/worker/src/worker-app.js'),
 ]);
+/** Filled in once the worker runs (after the API listens); a signal before that closes what exists. */
+const running: { worker?: INestApplicationContext } = {};
 const api = await createApiApp(config, database.connection);
-const worker = await createWorkerApp(config, database.connection);
 // One shutdown path for both apps, then the embedded database they share.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void (async () => {
       await api.close();
-      await worker.close();
+      await running.worker?.close();
       await database.close();
       process.exit(0);
     })();
@@ -29,3 +32,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 await api.listen(config.PORT, config.HOST);
 announce(api, config, 'embedded');
+// The worker starts once the API answers: setting up its queues is the slower half of the start, and
+// nothing is lost meanwhile (jobs wait in the database, the outbox relay picks up what accumulated).
+running.worker = await createWorkerApp(config, database.connection);
