@@ -21,7 +21,7 @@ describe('digest templates in the build', () => {
       const renderer = new DigestRenderer();
       const now = new Date('2026-11-29T08:00:00Z');
       const digest = { period: { start: now, end: now }, moves: [], newEvidence: [], crossings: [], resolutions: [], deadlines: [], pendingReview: 2, pendingReviewCapped: false, entryCount: 0 };
-      const rendered = renderer.render(digest, { frequency: 'daily', timezone: 'UTC', unsubscribeUrl: 'https://bellwether.example/v1/unsubscribe/t' });
+      const rendered = await renderer.render(digest, { frequency: 'daily', timezone: 'UTC', unsubscribeUrl: 'https://bellwether.example/v1/unsubscribe/t' });
       process.stdout.write(JSON.stringify({ directory: renderer.directory, ...rendered }));`;
     const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as { directory: string; subject: string; html: string; text: string };
     expect(output.directory).toBe(`${BUILT}/`);

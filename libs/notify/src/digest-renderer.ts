@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { Eta } from 'eta';
-import juice from 'juice';
 
 import type { DigestFrequency } from '#db';
 
@@ -25,6 +24,13 @@ export interface DigestAddressing {
   timezone: string;
   unsubscribeUrl: string;
 }
+
+/**
+ * juice (with the HTML and CSS parsers under it) is loaded when the first digest is
+ * rendered, not when the process starts: it was a tenth of every start's module loading,
+ * for something most processes do once a day.
+ */
+const loadJuice = async () => (await import('juice')).default;
 
 const percent = (probability: number): string => `${Math.round(probability * 100)}%`;
 
@@ -51,7 +57,7 @@ export class DigestRenderer {
   private readonly text = new Eta({ views: this.directory, autoEscape: false, autoTrim: false, cache: true });
   private readonly css = readFileSync(`${this.directory}digest.css`, 'utf8');
 
-  render(digest: DigestContent, addressing: DigestAddressing): RenderedDigest {
+  async render(digest: DigestContent, addressing: DigestAddressing): Promise<RenderedDigest> {
     const label = addressing.frequency === 'weekly' ? 'Weekly' : 'Daily';
     const moved = digest.moves.length;
     const subject =
@@ -77,7 +83,7 @@ export class DigestRenderer {
       signedPoints,
       day,
     };
-    const html = juice(this.html.render('./digest-html', data), { removeStyleTags: true, preserveMediaQueries: true });
+    const html = (await loadJuice())(this.html.render('./digest-html', data), { removeStyleTags: true, preserveMediaQueries: true });
     const text = this.text.render('./digest-text', data).replace(/\n{3,}/g, '\n\n');
     return { subject, text, html };
   }

@@ -73,7 +73,7 @@ export class DigestService {
     }
     try {
       const unsubscribeUrl = this.unsubscribeUrl(subscriber);
-      const rendered = this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl });
+      const rendered = await this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl });
       const sent = await this.mail.send({
         to: subscriber.email,
         ...rendered,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseOpml } from 'feedsmith';
+import type { parseOpml } from 'feedsmith';
 
 import { DomainError, JsonPointerError, NotFoundError, parseJsonPointer } from '#core';
 import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type Prisma, type Source, type SourceKind } from '#db';
@@ -129,7 +129,9 @@ export class SourcesService {
   async importOpml(opml: string, defaults: { intervalSeconds?: number; schedule?: string } = {}): Promise<OpmlImport> {
     let document: ReturnType<typeof parseOpml>;
     try {
-      document = parseOpml(opml);
+      // feedsmith is loaded by the first import, not at start: a large module that only OPML imports use.
+      const feedsmith = await import('feedsmith');
+      document = feedsmith.parseOpml(opml);
     } catch (error) {
       throw new DomainError('invalid', 'invalid-opml', `The document is not OPML: ${(error as Error).message}`, 'opml');
     }
