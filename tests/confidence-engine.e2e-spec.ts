@@ -1,5 +1,5 @@
 import { GENESIS_HASH, logit, probabilityFromLogOdds, replayLogOdds, timeAveragedBrier } from '#core';
-import { EvidenceService, PredictionDeadlinesService } from '#predictions';
+import { EvidenceService, PredictionDeadlinesService, ScorecardService } from '#predictions';
 import { adminQuery } from '#test/test-database.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
@@ -403,6 +403,17 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   });
 
   describe('scorecards', () => {
+    it('measures the change against the probability in force 7, 30 and 90 days before, the prior before the first move', async () => {
+      const prediction = await createPrediction({ prior: 0.5 });
+      await record(evidenceFor(prediction.id, { likelihoodRatio: 4 }, { summary: 'moved it' }));
+      const moved = probabilityFromLogOdds(Math.log(4));
+      // Ten days on, the move is older than 7 days and younger than 30.
+      const later = await t.app.get(ScorecardService).scorecard(prediction.slug, new Date(Date.now() + 10 * 86_400_000));
+      expect(later.change.d7).toBe(0);
+      expect(later.change.d30).toBeCloseTo(moved - 0.5, 12);
+      expect(later.change.d90).toBeCloseTo(moved - 0.5, 12);
+    });
+
     it('finds the largest standing evidence even when the largest moves of all were retracted', async () => {
       const prediction = await createPrediction({ prior: 0.5 });
       // Seven strong supports, all retracted, then weaker ones: the top five by |dL| must come from beyond the retracted ones.

@@ -258,4 +258,15 @@ describe('indicator readings and links', () => {
       expect(badCursor.body.errors[0].field).toBe('cursor');
     });
   });
+
+  it('shows each linked indicator\'s latest reading on the scorecards of the predictions it bears on', async () => {
+    const links = await t.http.get('/v1/indicators/huawei-ascend-adoption/links').set(auth(viewer));
+    const predictionSlug = links.body.items[0].predictionSlug as string;
+    // Sent out of order: the latest is the one observed last, not the one sent last.
+    expect((await read('huawei-ascend-adoption', 41, at(20))).status).toBe(201);
+    expect((await read('huawei-ascend-adoption', 37, at(18))).status).toBe(201);
+    const scorecard = await t.http.get(`/v1/predictions/${predictionSlug}/scorecard`).set(auth(viewer));
+    const shown = (scorecard.body.indicators as { slug: string; latestReading: { value: number; observedAt: string } | null }[]).find((item) => item.slug === 'huawei-ascend-adoption');
+    expect(shown?.latestReading).toEqual({ value: 41, observedAt: at(20) });
+  });
 });

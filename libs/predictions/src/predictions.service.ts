@@ -83,9 +83,10 @@ export class PredictionsService {
 
   /** Predictions are addressable by id or by slug. */
   async get(idOrSlug: string, field = 'idOrSlug'): Promise<Prediction> {
-    const prediction = await this.prisma.prediction.findUnique({
-      where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
-    });
+    // Read on most routes about one prediction (its scorecard, history, evidence): prepared, one per kind of reference.
+    const [prediction] = UUID.test(idOrSlug)
+      ? await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "id" = $1::uuid`, [idOrSlug.toLowerCase()], 'prediction-by-id')
+      : await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "slug" = $1`, [idOrSlug], 'prediction-by-slug');
     if (!prediction) throw new NotFoundError('Prediction', idOrSlug, field);
     return prediction;
   }

@@ -123,10 +123,8 @@ export class ScorecardService {
 
   async scorecard(idOrSlug: string, now = new Date()): Promise<Scorecard> {
     const prediction = await this.predictions.get(idOrSlug);
-    const [d7, d30, d90, topEvidence, indicators, tracks, team] = await Promise.all([
-      this.probabilityAt(prediction, new Date(now.getTime() - 7 * DAY_MS)),
-      this.probabilityAt(prediction, new Date(now.getTime() - 30 * DAY_MS)),
-      this.probabilityAt(prediction, new Date(now.getTime() - 90 * DAY_MS)),
+    const [[d7, d30, d90], topEvidence, indicators, tracks, team] = await Promise.all([
+      this.probabilitiesAt(prediction, [daysBefore(now, 7), daysBefore(now, 30), daysBefore(now, 90)]),
       this.topEvidence(prediction),
       this.linkedIndicators(prediction.id),
       this.tracksOf(prediction),
@@ -199,14 +197,20 @@ export class ScorecardService {
     return this.trackScoring.scoreTracks(this.prisma, prediction, prediction.outcomeOccurredAt ?? prediction.resolvedAt, outcome);
   }
 
-  /** The probability in force at `at`: the last entry at or before it, or the prior if the prediction is younger. */
-  private async probabilityAt(prediction: Prediction, at: Date): Promise<number> {
-    const entry = await this.prisma.auditEntry.findFirst({
-      where: { predictionId: prediction.id, createdAt: { lte: at } },
-      orderBy: [{ createdAt: 'desc' }, { sequence: 'desc' }],
-      select: { probabilityAfter: true },
-    });
-    return entry?.probabilityAfter ?? prediction.prior;
+  /**
+   * The probability in force at each of three times, in one statement: the last entry at or
+   * before it on the (predictionId, createdAt) index, or the prior if the prediction is younger.
+   */
+  private async probabilitiesAt(prediction: Prediction, at: readonly [Date, Date, Date]): Promise<[number, number, number]> {
+    const before = (parameter: number) =>
+      `(SELECT "probabilityAfter" FROM "AuditEntry" WHERE "predictionId" = $1::uuid AND "createdAt" <= $${parameter}::timestamp
+         ORDER BY "createdAt" DESC, "sequence" DESC LIMIT 1)`;
+    const [row] = await this.sql.query<{ first: number | null; second: number | null; third: number | null }>(
+      `SELECT ${before(2)} AS "first", ${before(3)} AS "second", ${before(4)} AS "third"`,
+      [prediction.id, ...at.map((time) => time.toISOString())],
+      'scorecard-probabilities-at',
+    );
+    return [row?.first ?? prediction.prior, row?.second ?? prediction.prior, row?.third ?? prediction.prior];
   }
 
   /**
@@ -231,8 +235,10 @@ export class ScorecardService {
          )
          SELECT candidate."end", evidence."id"::text AS "evidenceId", evidence."summary", evidence."sourceUrl", evidence."observedAt",
                 candidate."likelihoodRatio", candidate."reliability", candidate."deltaLogOdds", evidence."retractedAt" IS NOT NULL AS "retracted",
-                (SELECT entry."createdAt" FROM "AuditEntry" AS entry
-                  WHERE entry."evidenceId" = evidence."id" AND entry."predictionId" = $1::uuid AND entry."kind" = 'evidence' LIMIT 1) AS "recordedAt"
+                -- Filtered after the evidenceId index, not beside it: with statistics behind a burst, the planner
+                -- intersected it with the prediction's whole (predictionId, createdAt) range for every candidate.
+                (SELECT max(entry."createdAt") FILTER (WHERE entry."predictionId" = $1::uuid AND entry."kind" = 'evidence')
+                   FROM "AuditEntry" AS entry WHERE entry."evidenceId" = evidence."id") AS "recordedAt"
            FROM candidate JOIN "Evidence" AS evidence ON evidence."id" = candidate."evidenceId"`,
         [prediction.id, candidates],
         'scorecard-top-evidence',
@@ -255,36 +261,27 @@ export class ScorecardService {
     }
   }
 
-  /** Read-only look at the signals lib's links and readings; the scorecard shows them beside the prediction. */
+  /** Read-only look at the signals lib's links and readings, each link with its indicator's latest reading; the scorecard shows them beside the prediction. */
   private async linkedIndicators(predictionId: string): Promise<LinkedIndicator[]> {
-    const links = await this.prisma.indicatorLink.findMany({
-      where: { predictionId },
-      include: {
-        indicator: {
-          select: {
-            id: true,
-            slug: true,
-            name: true,
-            unit: true,
-            readings: { orderBy: { observedAt: 'desc' }, take: 1, select: { value: true, observedAt: true } },
-          },
-        },
-      },
-      orderBy: { createdAt: 'asc' },
-    });
-    return links.map((link) => ({
-      indicatorId: link.indicator.id,
-      slug: link.indicator.slug,
-      name: link.indicator.name,
-      unit: link.indicator.unit,
-      threshold: link.threshold,
-      likelihoodRatioUp: link.likelihoodRatioUp,
-      likelihoodRatioDown: link.likelihoodRatioDown,
-      latestReading: link.indicator.readings[0] ?? null,
-    }));
+    const rows = await this.sql.query<Omit<LinkedIndicator, 'latestReading'> & { value: number | null; observedAt: Date | null }>(
+      `SELECT indicator."id"::text AS "indicatorId", indicator."slug", indicator."name", indicator."unit",
+              link."threshold", link."likelihoodRatioUp", link."likelihoodRatioDown", reading."value", reading."observedAt"
+         FROM "IndicatorLink" AS link
+         JOIN "Indicator" AS indicator ON indicator."id" = link."indicatorId"
+         LEFT JOIN LATERAL (
+           SELECT "value", "observedAt" FROM "IndicatorReading" WHERE "indicatorId" = indicator."id" ORDER BY "observedAt" DESC LIMIT 1
+         ) AS reading ON true
+        WHERE link."predictionId" = $1::uuid
+        ORDER BY link."createdAt", link."id"`,
+      [predictionId],
+      'scorecard-linked-indicators',
+    );
+    return rows.map(({ value, observedAt, ...link }) => ({ ...link, latestReading: value === null || observedAt === null ? null : { value, observedAt } }));
   }
 
 }
+
+const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * DAY_MS);
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
