@@ -37,8 +37,8 @@ const CONNECT_TIMEOUT_MS = 20_000;
 
 /**
  * The one `pg` pool of a process. Prisma's adapter runs on it, and the few
- * paths where Prisma's per-statement cost dominates (the evidence transaction)
- * run their SQL on it directly.
+ * paths where Prisma's per-statement cost dominated (the evidence transaction,
+ * the most read pages, the fan-out's delivery log) run their SQL on it directly.
  */
 @Injectable()
 export class SqlPool implements OnApplicationShutdown {
