@@ -20,7 +20,7 @@ const SOCKET_PORT = 5432;
  * A PGlite data directory initialised and migrated by the build (`writeEmbeddedTemplate`),
  * beside this file: a first start copies it instead of running initdb in WASM, which
  * takes several seconds (and instead of PGlite unpacking an archive of it, which took
- * 1.4 s more than the copy). Its manifest names the PGlite version and the migrations in it.
+ * about a second more than the copy). Its manifest names the PGlite version and the migrations in it.
  */
 export const EMBEDDED_TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'pglite-template');
 export const EMBEDDED_TEMPLATE_MANIFEST = `${EMBEDDED_TEMPLATE}.json`;
