@@ -10,3 +10,4 @@ export * from './json-pointer.js';
 export * from './request-text.js';
 export * from './audit-checkpoint.js';
 export * from './uuid-v7.js';
+export * from './uuid.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, isUuid, NotFoundError } from '#core';
 import { pageQuery, Prisma, PrismaService, toPage, type DigestFrequency, type Page, type PageRequest, type Subscriber } from '#db';
 import { PredictionsService } from '#predictions';
 
@@ -22,7 +22,6 @@ export type SubscriberChanges = Partial<SubscriberInput> & { subscribed?: boolea
 /** A subscriber as shown: never the key that signs its unsubscribe links. */
 export type SubscriberView = Omit<Subscriber, 'unsubscribeToken'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 const HIDDEN = { unsubscribeToken: true } as const;
 
@@ -39,7 +38,7 @@ export class SubscribersService {
   }
 
   async get(id: string, field = 'id'): Promise<SubscriberView> {
-    const subscriber = UUID.test(id) ? await this.prisma.subscriber.findUnique({ where: { id: id.toLowerCase() }, omit: HIDDEN }) : null;
+    const subscriber = isUuid(id) ? await this.prisma.subscriber.findUnique({ where: { id: id.toLowerCase() }, omit: HIDDEN }) : null;
     if (!subscriber) throw new NotFoundError('Subscriber', id, field);
     return subscriber;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, isUuid, NotFoundError } from '#core';
 import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type WebhookDelivery, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
 import { SUBSCRIBABLE_EVENT_TYPES } from '#events';
 import { PredictionsService } from '#predictions';
@@ -30,7 +30,6 @@ export type WebhookEndpointView = Omit<WebhookEndpoint, 'secret' | 'previousSecr
 
 export type WebhookDeliveryView = WebhookDelivery & { eventType: string; attemptLog: WebhookDeliveryAttempt[] };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HIDDEN = { secret: true, previousSecret: true } as const;
 
 export function toEndpointView(endpoint: WebhookEndpoint): WebhookEndpointView {
@@ -53,7 +52,7 @@ export class WebhookEndpointsService {
   }
 
   async get(id: string, field = 'id'): Promise<WebhookEndpointView> {
-    const endpoint = UUID.test(id) ? await this.prisma.webhookEndpoint.findUnique({ where: { id: id.toLowerCase() }, omit: HIDDEN }) : null;
+    const endpoint = isUuid(id) ? await this.prisma.webhookEndpoint.findUnique({ where: { id: id.toLowerCase() }, omit: HIDDEN }) : null;
     if (!endpoint) throw new NotFoundError('Webhook endpoint', id, field);
     return endpoint;
   }

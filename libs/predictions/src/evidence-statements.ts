@@ -1,7 +1,9 @@
-import type { PredictionStatus, SqlSession } from '#db';
+import { isUuid } from '#core';
+import type { SqlSession } from '#db';
 import { outboxInsert, outboxInsertValues, type OutboxColumns } from '#events';
 
-import type { ChainedAuditEntry, ChainHead } from './audit-trail.service.js';
+import type { ChainedAuditEntry } from './audit-trail.service.js';
+import type { LockedPrediction } from './prediction-row-lock.js';
 
 /**
  * The statements of the evidence transaction, as parameterised SQL: recording
@@ -9,13 +11,8 @@ import type { ChainedAuditEntry, ChainHead } from './audit-trail.service.js';
  * of its CPU. Two statements between BEGIN and COMMIT: one locks, one writes.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A prediction row held FOR UPDATE, as the evidence path reads it. */
-export interface LockedHead extends ChainHead {
-  slug: string;
-  status: PredictionStatus;
-}
+/** A prediction row held FOR UPDATE, as the evidence path reads it: the lock's row without the times it does not need. */
+export type LockedHead = Omit<LockedPrediction, 'deadline' | 'createdAt'>;
 
 /**
  * Resolves ids and slugs and locks the predictions they name, in one
@@ -24,8 +21,8 @@ export interface LockedHead extends ChainHead {
  * simply absent from the result.
  */
 export async function lockPredictionsByReference(sql: SqlSession, references: readonly string[]): Promise<LockedHead[]> {
-  const ids = references.filter((reference) => UUID.test(reference)).map((reference) => reference.toLowerCase());
-  const slugs = references.filter((reference) => !UUID.test(reference));
+  const ids = references.filter((reference) => isUuid(reference)).map((reference) => reference.toLowerCase());
+  const slugs = references.filter((reference) => !isUuid(reference));
   return sql.query<LockedHead>(
     `SELECT "id"::text AS "id", "slug", "status"::text AS "status", "logOdds", "auditSequence", "auditHash"
        FROM "Prediction" WHERE "id" = ANY($1::uuid[]) OR "slug" = ANY($2::text[])
@@ -37,7 +34,7 @@ export async function lockPredictionsByReference(sql: SqlSession, references: re
 
 /** Which locked row a reference (id or slug) names. */
 export function headFor(heads: readonly LockedHead[], reference: string): LockedHead | undefined {
-  const id = UUID.test(reference) ? reference.toLowerCase() : undefined;
+  const id = isUuid(reference) ? reference.toLowerCase() : undefined;
   return heads.find((head) => (id ? head.id === id : head.slug === reference));
 }
 

@@ -4,6 +4,7 @@ import {
   deltaLogOdds,
   DomainError,
   isAcceptedLikelihoodRatio,
+  isUuid,
   likelihoodRatioFor,
   MAX_LIKELIHOOD_RATIO,
   MIN_LIKELIHOOD_RATIO,
@@ -133,7 +134,6 @@ const STRENGTHS: readonly string[] = ['weak', 'moderate', 'strong'];
 const MAX_IMPACTS = 50;
 /** How far ahead of the server's clock a reported observedAt may be. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CheckedImpact {
   prediction: string;
@@ -341,7 +341,7 @@ export class EvidenceService {
     if (filter.indicator !== undefined) {
       // Read-only look-up of the signals lib's table: evidence only keeps the reading's id.
       const indicator = await this.prisma.indicator.findFirst({
-        where: UUID.test(filter.indicator) ? { id: filter.indicator.toLowerCase() } : { slug: filter.indicator },
+        where: isUuid(filter.indicator) ? { id: filter.indicator.toLowerCase() } : { slug: filter.indicator },
         select: { id: true },
       });
       if (!indicator) throw new NotFoundError('Indicator', filter.indicator, 'indicator');
@@ -368,7 +368,7 @@ export class EvidenceService {
     if (search.indicator !== undefined) {
       // Read-only look-up of the signals lib's table, as in list().
       const indicator = await this.prisma.indicator.findFirst({
-        where: UUID.test(search.indicator) ? { id: search.indicator.toLowerCase() } : { slug: search.indicator },
+        where: isUuid(search.indicator) ? { id: search.indicator.toLowerCase() } : { slug: search.indicator },
         select: { id: true },
       });
       if (!indicator) throw new NotFoundError('Indicator', search.indicator, 'indicator');

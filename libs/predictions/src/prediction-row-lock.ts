@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, isUuid, NotFoundError } from '#core';
 import type { PredictionStatus, PrismaTransaction } from '#db';
 
 import type { ChainHead } from './audit-trail.service.js';
@@ -24,8 +24,6 @@ export function isResolved(status: PredictionStatus): boolean {
  * but still bounded.
  */
 export const CONFIDENCE_TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Locks the given predictions FOR UPDATE in ascending id order. Every code path
@@ -60,8 +58,8 @@ export async function resolvePredictionIds(
   references: readonly string[],
   fieldOf: (index: number) => string,
 ): Promise<string[]> {
-  const ids = references.filter((reference) => UUID.test(reference)).map((reference) => reference.toLowerCase());
-  const slugs = references.filter((reference) => !UUID.test(reference));
+  const ids = references.filter((reference) => isUuid(reference)).map((reference) => reference.toLowerCase());
+  const slugs = references.filter((reference) => !isUuid(reference));
   const rows = await tx.prediction.findMany({
     where: { OR: [{ id: { in: ids } }, { slug: { in: slugs } }] },
     select: { id: true, slug: true },
@@ -72,7 +70,7 @@ export async function resolvePredictionIds(
     byReference.set(row.slug, row.id);
   }
   return references.map((reference, index) => {
-    const id = byReference.get(UUID.test(reference) ? reference.toLowerCase() : reference);
+    const id = byReference.get(isUuid(reference) ? reference.toLowerCase() : reference);
     if (!id) throw new NotFoundError('Prediction', reference, fieldOf(index));
     return id;
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, GENESIS_HASH, isAcceptedProbability, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
+import { DomainError, GENESIS_HASH, isAcceptedProbability, isUuid, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
 import { decodeCursor, IdempotencyKeysRepository, Prisma, PrismaService, SqlPool, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 
@@ -48,7 +48,6 @@ const STATUS_OF_OUTCOME: Record<ResolutionOutcome, PredictionStatus> = {
   annulled: 'annulled',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Below every UUIDv7: where the first page starts. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -84,7 +83,7 @@ export class PredictionsService {
   /** Predictions are addressable by id or by slug. */
   async get(idOrSlug: string, field = 'idOrSlug'): Promise<Prediction> {
     // Read on most routes about one prediction (its scorecard, history, evidence): prepared, one per kind of reference.
-    const [prediction] = UUID.test(idOrSlug)
+    const [prediction] = isUuid(idOrSlug)
       ? await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "id" = $1::uuid`, [idOrSlug.toLowerCase()], 'prediction-by-id')
       : await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "slug" = $1`, [idOrSlug], 'prediction-by-slug');
     if (!prediction) throw new NotFoundError('Prediction', idOrSlug, field);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError, uuidV7 } from '#core';
+import { DomainError, isUuid, NotFoundError, uuidV7 } from '#core';
 import { PrismaService, type Indicator, type IndicatorReading, type Page, type Prisma, type PredictionStatus } from '#db';
 import { OutboxWriter } from '#events';
 import { EvidenceService } from '#predictions';
@@ -44,8 +44,6 @@ export interface ReadingSeriesRequest {
   limit: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Clock skew and time zones, not forecasts: a reading further ahead would make every real one after it look old. */
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
@@ -74,11 +72,11 @@ function assertReadingInput(input: NewIndicatorReading): void {
   if (input.sourceUrl != null && !isHttpUrl(input.sourceUrl)) {
     throw new DomainError('invalid', 'invalid-source-url', 'sourceUrl must be an http(s) URL', 'sourceUrl');
   }
-  if (input.sourceId != null && !UUID.test(input.sourceId)) throw new DomainError('invalid', 'invalid-source-id', 'sourceId must be a source id', 'sourceId');
+  if (input.sourceId != null && !isUuid(input.sourceId)) throw new DomainError('invalid', 'invalid-source-id', 'sourceId must be a source id', 'sourceId');
 }
 
 function indicatorIdOf(indicatorId: string): string {
-  if (!UUID.test(indicatorId)) throw new NotFoundError('Indicator', indicatorId, 'indicatorId');
+  if (!isUuid(indicatorId)) throw new NotFoundError('Indicator', indicatorId, 'indicatorId');
   return indicatorId.toLowerCase();
 }
 
@@ -342,6 +340,6 @@ function decodeReadingCursor(cursor: string | undefined): { observedAt: Date; id
   }
   if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') throw invalid;
   const observedAt = new Date(parsed[0]);
-  if (Number.isNaN(observedAt.getTime()) || !UUID.test(parsed[1])) throw invalid;
+  if (Number.isNaN(observedAt.getTime()) || !isUuid(parsed[1])) throw invalid;
   return { observedAt, id: parsed[1] };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, isUuid, NotFoundError } from '#core';
 import { pageQuery, Prisma, PrismaService, toPage, type Indicator, type Page, type PageRequest } from '#db';
 
 export interface NewIndicator {
@@ -9,8 +9,6 @@ export interface NewIndicator {
   description: string;
   unit: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class IndicatorsService {
@@ -23,7 +21,7 @@ export class IndicatorsService {
   /** Indicators are addressable by id or by slug. */
   async get(idOrSlug: string, field = 'idOrSlug'): Promise<Indicator> {
     const indicator = await this.prisma.indicator.findUnique({
-      where: UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+      where: isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
     });
     if (!indicator) throw new NotFoundError('Indicator', idOrSlug, field);
     return indicator;

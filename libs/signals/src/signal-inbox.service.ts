@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 
-import { DomainError, NotFoundError } from '#core';
+import { DomainError, isUuid, NotFoundError } from '#core';
 import {
   decodeRankedCursor,
   pageQuery,
@@ -21,8 +21,6 @@ import { isHttpUrl } from './signal-identity.js';
 import { impactsToApply, matchedTerms, parseSignalMatches, type RuleImpact, type SignalMatch } from './signal-matches.js';
 import type { SignalSuggestion } from './signal-suggestion-model.js';
 import { SignalSuggestionsService } from './signal-suggestions.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SignalItemView extends Omit<SignalItem, 'matches' | 'suggestions'> {
   matches: SignalMatch[];
@@ -124,7 +122,7 @@ export class SignalInboxService implements OnModuleInit {
   }
 
   async get(id: string): Promise<SignalItemView> {
-    const item = UUID.test(id) ? await this.prisma.signalItem.findUnique({ where: { id: id.toLowerCase() } }) : null;
+    const item = isUuid(id) ? await this.prisma.signalItem.findUnique({ where: { id: id.toLowerCase() } }) : null;
     if (!item) throw new NotFoundError('Signal', id, 'id');
     return toSignalItemView(item);
   }
@@ -225,7 +223,7 @@ export class SignalInboxService implements OnModuleInit {
   }
 
   private async lockItem(tx: PrismaTransaction, id: string): Promise<SignalItem> {
-    if (!UUID.test(id)) throw new NotFoundError('Signal', id, 'id');
+    if (!isUuid(id)) throw new NotFoundError('Signal', id, 'id');
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SignalItem" WHERE "id" = ${id.toLowerCase()}::uuid FOR UPDATE`;
     if (locked.length === 0) throw new NotFoundError('Signal', id, 'id');
     return tx.signalItem.findUniqueOrThrow({ where: { id: id.toLowerCase() } });

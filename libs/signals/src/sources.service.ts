@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { parseOpml } from 'feedsmith';
 
-import { DomainError, JsonPointerError, NotFoundError, parseJsonPointer } from '#core';
+import { DomainError, isUuid, JsonPointerError, NotFoundError, parseJsonPointer } from '#core';
 import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type Prisma, type Source, type SourceKind } from '#db';
 
 import { IndicatorsService } from './indicators.service.js';
@@ -41,8 +41,6 @@ export interface OpmlImport {
   skipped: { url: string | null; title: string | null; reason: string }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The fields each kind needs, and those it must not have. */
 const KIND_FIELDS: Record<SourceKind, { required: (keyof SourceInput)[]; forbidden: (keyof SourceInput)[] }> = {
   feed: { required: [], forbidden: ['indicator', 'jsonPointer', 'csvValueColumn', 'csvTimeColumn'] },
@@ -69,7 +67,7 @@ export class SourcesService {
   }
 
   async get(id: string, field = 'id'): Promise<SourceView> {
-    const source = UUID.test(id) ? await this.prisma.source.findUnique({ where: { id: id.toLowerCase() }, include: SOURCE_INCLUDE }) : null;
+    const source = isUuid(id) ? await this.prisma.source.findUnique({ where: { id: id.toLowerCase() }, include: SOURCE_INCLUDE }) : null;
     if (!source) throw new NotFoundError('Source', id, field);
     return source;
   }
