@@ -1,14 +1,15 @@
 import pg from 'pg';
 
-import { startEmbeddedPostgres } from '#db';
+import { startEmbeddedPostgresThread } from '#db';
 
 /**
  * The floor of the embedded start, for `embedded-start.bench`: a process that opens
- * PGlite under DATA_DIR exactly as Bellwether does (from the build's template, with
+ * PGlite under DATA_DIR exactly as Bellwether does (on a thread of its own, from the build's template, with
  * the same settings, on its socket), answers one query, and says so. Everything the
  * embedded mode adds on top of this is Bellwether's own start.
  */
-const database = await startEmbeddedPostgres(process.env.DATA_DIR!);
+const database = startEmbeddedPostgresThread(process.env.DATA_DIR!);
+await database.opened;
 const client = new pg.Client({ connectionString: database.url });
 await client.connect();
 await client.query('SELECT 1');

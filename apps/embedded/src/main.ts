@@ -8,23 +8,20 @@ import { openDatabase } from '#db';
  * embedded mode: PGlite under DATA_DIR, BullMQ on its PostgreSQL backend over it.
  */
 const config = loadConfig(process.env);
-// The database opens (a new data directory is copied from the template on the thread pool, PGlite's
-// WebAssembly compiles off the main thread) while the applications' modules load.
-const [database, { announce }, { createApiApp }, { createWorkerApp }] = await Promise.all([
-  openDatabase(config),
-  import('#apps/api/src/announce.js'),
-  import('#apps/api/src/api-app.js'),
-  import('#apps/worker/src/worker-app.js'),
-]);
-/** Filled in once the worker runs (after the API listens); a signal before that closes what exists. */
-const running: { worker?: INestApplicationContext } = {};
+// The database opens on a thread of its own while the API's modules load and the API is built.
+const database = openDatabase(config);
+const [{ announce }, { createApiApp }] = await Promise.all([import('#apps/api/src/announce.js'), import('#apps/api/src/api-app.js')]);
 const api = await createApiApp(config, database.connection);
+await database.ready;
+/** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
+const running: { worker?: Promise<INestApplicationContext> } = {};
 // One shutdown path for both apps, then the embedded database they share.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void (async () => {
       await api.close();
-      await running.worker?.close();
+      const worker = await running.worker?.catch(() => undefined);
+      await worker?.close();
       await database.close();
       process.exit(0);
     })();
@@ -34,4 +31,5 @@ await api.listen(config.PORT, config.HOST);
 announce(api, config, 'embedded');
 // The worker starts once the API answers: setting up its queues is the slower half of the start, and
 // nothing is lost meanwhile (jobs wait in the database, the outbox relay picks up what accumulated).
-running.worker = await createWorkerApp(config, database.connection);
+running.worker = import('#apps/worker/src/worker-app.js').then(({ createWorkerApp }) => createWorkerApp(config, database.connection));
+await running.worker;

@@ -6,7 +6,8 @@ import { createWorkerApp } from './worker-app.js';
 
 /** `npm run start:worker`: processors and schedulers; run as many as the load needs. */
 const config = loadConfig(process.env);
-const database = await openDatabase(config);
+const database = openDatabase(config);
+await database.ready;
 const worker = await createWorkerApp(config, database.connection);
 worker.enableShutdownHooks();
 writeAnnouncement(

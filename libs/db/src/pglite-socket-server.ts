@@ -34,7 +34,10 @@ export class PGliteSocketServer {
   /**
    * Serves on a Unix socket at `path`, readable and writable by this user only
    * (mode 0600, in a directory of mode 0700): PGlite asks no password, so the
-   * file system is what keeps other local users and processes out.
+   * file system is what keeps other local users and processes out. The
+   * directory is closed before the socket exists, so the socket is never
+   * reachable with a wider mode (the umask cannot narrow it instead: this runs
+   * on a worker thread, where a process-wide umask cannot be set).
    */
   async listenOnPath(path: string): Promise<void> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -43,15 +46,10 @@ export class PGliteSocketServer {
     await rm(path, { force: true });
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
-    const previousMask = process.umask(0o177);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(path, () => resolve());
-      });
-    } finally {
-      process.umask(previousMask);
-    }
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
     await chmod(path, 0o600);
   }
 
