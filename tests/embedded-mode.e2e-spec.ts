@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
-const ENTRY = join(process.cwd(), 'dist/apps/embedded/src/main.js');
+const ENTRY = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
 
 interface RunningBellwether {
   child: ChildProcess;
@@ -132,6 +132,36 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       }
     } finally {
       await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('stops cleanly when told to as soon as it listens, while its worker is still starting', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-stop-'));
+    try {
+      const running = await start(fresh);
+      // The worker starts after "listening": the stop waits for it, then closes it, then the database.
+      expect(await stop(running)).toBe(0);
+      expect(running.output()).not.toContain('EPIPE');
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('ends with the reason when its data directory cannot be used, instead of waiting for a database that will not open', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bellwether-embedded-unusable-'));
+    const notADirectory = join(directory, 'data');
+    await writeFile(notADirectory, 'a file where the data directory should be');
+    try {
+      const child = spawn(process.execPath, [ENTRY], { env: { ...process.env, DATA_DIR: notADirectory, PORT: '0', DATABASE_URL: '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(output).toContain('ENOTDIR');
+      expect(output).toContain(join(notADirectory, 'pglite'));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
     }
   });
 });
