@@ -71,7 +71,7 @@ const fixed = (value: number) => value.toFixed(0);
  * the two, medians of three.
  */
 export async function run(): Promise<void> {
-  const bellwether = join(process.cwd(), 'dist/apps/embedded/src/main.js');
+  const bellwether = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
   const baseline = join(process.cwd(), 'dist/bench/embedded-baseline.js');
   const results = { bellwether: { fresh: [] as Start[], reused: [] as Start[] }, baseline: { fresh: [] as Start[], reused: [] as Start[] } };
   for (let round = 0; round < ROUNDS; round++) {
