@@ -37,7 +37,7 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
   app.useBodyParser('raw', { type: OPML_CONTENT_TYPES, limit: MAX_OPML_BYTES });
   app.setGlobalPrefix('v1', { exclude: [...UNPREFIXED_ROUTES, ...WEB_APP_ROUTES] });
   setUpWebApp(app);
-  const document = createOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
+  // Built on the first request for it, not at start: walking every route's metadata is time a start need not spend.
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   return app;
 }
