@@ -46,6 +46,11 @@ async function stop(running: RunningBellwether): Promise<number | null> {
   return exited;
 }
 
+/** After a failed assertion: a process the test did not stop must not outlive it. */
+function killIfRunning(running: RunningBellwether | undefined): void {
+  if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+}
+
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -109,9 +114,18 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
     const template = join(process.cwd(), 'dist/libs/db/src/pglite-template.json');
     expect(existsSync(template)).toBe(true);
     const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-template-'));
+    let running: RunningBellwether | undefined;
     try {
       const spawnedAt = new Date();
-      const running = await start(fresh);
+      running = await start(fresh);
+      // Ready means the job queues answer too: they are made only once the database does.
+      let ready = await fetch(`${running.baseUrl}/health/ready`);
+      for (const deadline = Date.now() + 15_000; ready.status !== 200 && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        ready = await fetch(`${running.baseUrl}/health/ready`);
+      }
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { info: { queue: { status: string } } }).info.queue.status).toBe('up');
       // The embedded settings hold on a copied template too: a small buffer cache (the process's memory).
       const client = new pg.Client({ connectionString: `postgresql://postgres@localhost:5432/postgres?host=${encodeURIComponent(join(fresh, 'socket'))}` });
       await client.connect();
@@ -131,18 +145,21 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
         await db.close();
       }
     } finally {
+      killIfRunning(running);
       await rm(fresh, { recursive: true, force: true });
     }
   });
 
   it('stops cleanly when told to as soon as it listens, while its worker is still starting', async () => {
     const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-stop-'));
+    let running: RunningBellwether | undefined;
     try {
-      const running = await start(fresh);
+      running = await start(fresh);
       // The worker starts after "listening": the stop waits for it, then closes it, then the database.
       expect(await stop(running)).toBe(0);
       expect(running.output()).not.toContain('EPIPE');
     } finally {
+      killIfRunning(running);
       await rm(fresh, { recursive: true, force: true });
     }
   });

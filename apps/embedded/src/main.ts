@@ -8,11 +8,12 @@ import { openDatabase } from '#db';
  * embedded mode: PGlite under DATA_DIR, BullMQ on its PostgreSQL backend over it.
  */
 const config = loadConfig(process.env);
-// The database opens on a thread of its own while the API's modules load and the API is built.
+// The database opens on a thread of its own while the API's modules load. The API is built once it
+// answers: BullMQ's PostgreSQL backend connects as its queues are made, and keeps a connection that failed.
 const database = openDatabase(config);
 const [{ announce }, { createApiApp }] = await Promise.all([import('#apps/api/src/announce.js'), import('#apps/api/src/api-app.js')]);
-const api = await createApiApp(config, database.connection);
 await database.ready;
+const api = await createApiApp(config, database.connection);
 /** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
 const running: { worker?: Promise<INestApplicationContext> } = {};
 // One shutdown path for both apps, then the embedded database they share.

@@ -25,7 +25,7 @@ function projectRoot(): string {
 export const MIGRATIONS_DIRECTORY = join(projectRoot(), 'prisma', 'migrations');
 
 export interface OpenDatabase {
-  /** How to reach the database: known at once, so the applications can be built while it opens. */
+  /** How to reach the database: known at once; connect only once `ready` settles. */
   connection: DatabaseConnection;
   /** Settles once the database answers with its schema up to date; nothing connects before. */
   ready: Promise<void>;
