@@ -89,9 +89,7 @@ export async function run(): Promise<void> {
     const prisma = worker.get(PrismaService);
     const ingestion = worker.get(SourceIngestionService);
     const rules = worker.get(RulesService);
-    for (const [index, query] of ['"huawei ascend"', 'deepseek hiring', '"chip subsidies"'].entries()) {
-      await rules.addOrImproveSeeded({ name: `bench rule ${index}`, query, impacts: [] });
-    }
+    await rules.addOrImproveSeeded(['"huawei ascend"', 'deepseek hiring', '"chip subsidies"'].map((query, index) => ({ name: `bench rule ${index}`, query, impacts: [] })));
     (globalThis as { gc?: () => void }).gc?.();
     out(`worker booted: RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB, heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB, external ${(process.memoryUsage().external / 1048576).toFixed(0)} MB`);
     // Disabled: only this bench fetches them.

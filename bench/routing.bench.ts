@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
     try {
       const prisma = worker.get(PrismaService);
       const rules = worker.get(RulesService);
-      for (const [index, query] of queries.entries()) await rules.addOrImproveSeeded({ name: `bench rule ${index}`, query, impacts: [] });
+      await rules.addOrImproveSeeded(queries.map((query, index) => ({ name: `bench rule ${index}`, query, impacts: [] })));
       const sources = await prisma.source.createManyAndReturn({
         data: bodies.get(name)!.map((_, feed) => ({ name: `bench ${feed}`, kind: 'feed' as const, url: `${server.origin}/${name}/${feed}.xml`, intervalSeconds: 1800, enabled: false })),
         select: { id: true },

@@ -120,6 +120,20 @@ describe('foundation: auth, conventions and the first endpoints', () => {
       }).toEqual(before);
       expect((await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'china-domain-parity' } })).title).toBe('Edited by an analyst');
     });
+
+    it('a later seed brings an unedited starter rule up to date, keeps an edited one, and adds back a missing one', async () => {
+      const [stale, edited, removed] = await t.prisma.rule.findMany({ where: { editedAt: null }, orderBy: { name: 'asc' }, take: 3 });
+      const seeded = new Map([stale!, edited!, removed!].map((rule) => [rule.name, rule.query]));
+      await t.prisma.rule.update({ where: { id: stale!.id }, data: { query: 'an older seed query' } });
+      await t.prisma.rule.update({ where: { id: edited!.id }, data: { query: 'an analyst query', editedAt: new Date() } });
+      await t.prisma.rule.delete({ where: { id: removed!.id } });
+      const { AnalysisSeedService } = await import('#apps/api/src/seed/analysis-seed.service.js');
+      await t.app.get(AnalysisSeedService).seed();
+      const after = new Map((await t.prisma.rule.findMany({ where: { name: { in: [...seeded.keys()] } } })).map((rule) => [rule.name, rule.query]));
+      expect(after.get(stale!.name)).toBe(seeded.get(stale!.name));
+      expect(after.get(edited!.name)).toBe('an analyst query');
+      expect(after.get(removed!.name)).toBe(seeded.get(removed!.name));
+    });
   });
 
   describe('conventions', () => {

@@ -90,8 +90,9 @@ export class PredictionsService {
     return prediction;
   }
 
-  async findBySlug(slug: string): Promise<Prediction | null> {
-    return this.prisma.prediction.findUnique({ where: { slug } });
+  /** The predictions among `slugs` that exist (in no particular order). */
+  async findBySlugs(slugs: readonly string[]): Promise<Prediction[]> {
+    return this.prisma.prediction.findMany({ where: { slug: { in: [...slugs] } } });
   }
 
   /** Creates the prediction and the first entry of its audit trail, the prior. */

@@ -27,8 +27,9 @@ export class IndicatorsService {
     return indicator;
   }
 
-  async findBySlug(slug: string): Promise<Indicator | null> {
-    return this.prisma.indicator.findUnique({ where: { slug } });
+  /** The indicators among `slugs` that exist (in no particular order). */
+  async findBySlugs(slugs: readonly string[]): Promise<Indicator[]> {
+    return this.prisma.indicator.findMany({ where: { slug: { in: [...slugs] } } });
   }
 
   async create(input: NewIndicator): Promise<Indicator> {
@@ -42,15 +43,17 @@ export class IndicatorsService {
     }
   }
 
-  /** Adds a link unless one with the same indicator, prediction and threshold exists; never changes an existing one. */
-  async addLinkIfMissing(link: {
-    indicatorId: string;
-    predictionId: string;
-    threshold: number;
-    likelihoodRatioUp: number;
-    likelihoodRatioDown: number;
-    note?: string;
-  }): Promise<void> {
-    await this.prisma.indicatorLink.createMany({ data: [link], skipDuplicates: true });
+  /** Adds each link unless one with the same indicator, prediction and threshold exists; never changes an existing one. */
+  async addLinksIfMissing(
+    links: readonly {
+      indicatorId: string;
+      predictionId: string;
+      threshold: number;
+      likelihoodRatioUp: number;
+      likelihoodRatioDown: number;
+      note?: string;
+    }[],
+  ): Promise<void> {
+    if (links.length > 0) await this.prisma.indicatorLink.createMany({ data: [...links], skipDuplicates: true });
   }
 }

@@ -48,18 +48,31 @@ export class RulesService {
   ) {}
 
   /**
-   * Adds a seed rule unless one with its name exists; a rule the seed wrote
+   * Adds each seed rule unless one with its name exists; a rule the seed wrote
    * and no analyst changed since (`editedAt` null) takes the seed's newer
    * query, indicator and impacts. An analyst's edits are never overwritten.
+   * One read finds them all: on every start but the first, nothing else runs.
    */
-  async addOrImproveSeeded(rule: NewRule): Promise<'added' | 'improved' | 'kept'> {
-    const { count } = await this.prisma.rule.createMany({ data: [rule], skipDuplicates: true });
-    if (count > 0) return 'added';
-    const improved = await this.prisma.rule.updateMany({
-      where: { name: rule.name, editedAt: null, NOT: { query: rule.query } },
-      data: { query: rule.query, indicatorId: rule.indicatorId ?? null, impacts: rule.impacts },
-    });
-    return improved.count > 0 ? 'improved' : 'kept';
+  async addOrImproveSeeded(rules: readonly NewRule[]): Promise<('added' | 'improved' | 'kept')[]> {
+    const stored = await this.prisma.rule.findMany({ where: { name: { in: rules.map((rule) => rule.name) } }, select: { name: true, query: true, editedAt: true } });
+    const byName = new Map(stored.map((rule) => [rule.name, rule]));
+    const missing = rules.filter((rule) => !byName.has(rule.name));
+    // A replica seeding at the same moment may add some first: only the rows this call wrote count as added.
+    const added = new Set(
+      missing.length === 0 ? [] : (await this.prisma.rule.createManyAndReturn({ data: missing, skipDuplicates: true, select: { name: true } })).map((rule) => rule.name),
+    );
+    return Promise.all(
+      rules.map(async (rule) => {
+        if (added.has(rule.name)) return 'added';
+        const current = byName.get(rule.name);
+        if (!current || current.editedAt !== null || current.query === rule.query) return 'kept';
+        const improved = await this.prisma.rule.updateMany({
+          where: { name: rule.name, editedAt: null, NOT: { query: rule.query } },
+          data: { query: rule.query, indicatorId: rule.indicatorId ?? null, impacts: rule.impacts },
+        });
+        return improved.count > 0 ? 'improved' : 'kept';
+      }),
+    );
   }
 
   async list(request: PageRequest & { enabled?: boolean }): Promise<Page<RuleView>> {

@@ -28,42 +28,45 @@ export class AnalysisSeedService {
     const deadline = new Date(now);
     deadline.setUTCFullYear(deadline.getUTCFullYear() + 1);
 
-    const predictionIds = new Map<string, string>();
+    // One read per kind finds what is already there (on every start but the first, everything is).
+    const predictionIds = new Map((await this.predictions.findBySlugs(SEED_PREDICTIONS.map((prediction) => prediction.slug))).map((row) => [row.slug, row.id]));
     for (const prediction of SEED_PREDICTIONS) {
-      const existing = await this.predictions.findBySlug(prediction.slug);
-      const row = existing ?? (await this.ignoreRace(() => this.predictions.create({ ...prediction, deadline }, SEED_ACTOR)));
-      if (!existing && row) created.push(`prediction:${prediction.slug}`);
+      if (predictionIds.has(prediction.slug)) continue;
+      const row = await this.ignoreRace(() => this.predictions.create({ ...prediction, deadline }, SEED_ACTOR));
+      if (row) created.push(`prediction:${prediction.slug}`);
       predictionIds.set(prediction.slug, (row ?? (await this.predictions.get(prediction.slug))).id);
     }
 
-    const indicatorIds = new Map<string, string>();
+    const indicatorIds = new Map((await this.indicators.findBySlugs(SEED_INDICATORS.map((indicator) => indicator.slug))).map((row) => [row.slug, row.id]));
     for (const indicator of SEED_INDICATORS) {
-      const existing = await this.indicators.findBySlug(indicator.slug);
-      const row = existing ?? (await this.ignoreRace(() => this.indicators.create(indicator)));
-      if (!existing && row) created.push(`indicator:${indicator.slug}`);
+      if (indicatorIds.has(indicator.slug)) continue;
+      const row = await this.ignoreRace(() => this.indicators.create(indicator));
+      if (row) created.push(`indicator:${indicator.slug}`);
       indicatorIds.set(indicator.slug, (row ?? (await this.indicators.get(indicator.slug))).id);
     }
 
-    for (const link of SEED_LINKS) {
-      await this.indicators.addLinkIfMissing({
+    await this.indicators.addLinksIfMissing(
+      SEED_LINKS.map((link) => ({
         indicatorId: indicatorIds.get(link.indicator)!,
         predictionId: predictionIds.get(link.prediction)!,
         threshold: link.threshold,
         likelihoodRatioUp: link.likelihoodRatioUp,
         likelihoodRatioDown: link.likelihoodRatioDown,
         note: link.note,
-      });
-    }
+      })),
+    );
 
-    for (const rule of SEED_RULES) {
-      const outcome = await this.rules.addOrImproveSeeded({
+    const outcomes = await this.rules.addOrImproveSeeded(
+      SEED_RULES.map((rule) => ({
         name: rule.name,
         query: rule.query,
         indicatorId: rule.indicator === null ? null : indicatorIds.get(rule.indicator)!,
         impacts: rule.impacts.map((impact) => ({ ...impact, prediction: predictionIds.get(impact.prediction)! })),
-      });
-      if (outcome === 'improved') this.logger.log({ rule: rule.name }, 'Seed rule improved (no analyst had edited it)');
-    }
+      })),
+    );
+    SEED_RULES.forEach((rule, index) => {
+      if (outcomes[index] === 'improved') this.logger.log({ rule: rule.name }, 'Seed rule improved (no analyst had edited it)');
+    });
 
     if (created.length > 0) this.logger.log({ created }, 'Seeded the analysis');
     return { created };
