@@ -8,8 +8,7 @@ import { startEmbeddedPostgresThread } from '#db';
  * the same settings, on its socket), answers one query, and says so. Everything the
  * embedded mode adds on top of this is Bellwether's own start.
  */
-const database = startEmbeddedPostgresThread(process.env.DATA_DIR!);
-await database.opened;
+const database = await startEmbeddedPostgresThread(process.env.DATA_DIR!);
 const client = new pg.Client({ connectionString: database.url });
 await client.connect();
 await client.query('SELECT 1');

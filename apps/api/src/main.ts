@@ -6,8 +6,7 @@ import { announce } from './announce.js';
 
 /** `npm run start:api`: the HTTP API alone; run workers beside it with `npm run start:worker`. */
 const config = loadConfig(process.env);
-const database = openDatabase(config);
-await database.ready;
+const database = await openDatabase(config);
 const app = await createApiApp(config, database.connection);
 app.enableShutdownHooks();
 await app.listen(config.PORT, config.HOST);

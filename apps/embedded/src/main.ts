@@ -10,9 +10,11 @@ import { openDatabase } from '#db';
 const config = loadConfig(process.env);
 // The database opens on a thread of its own while the API's modules load. The API is built once it
 // answers: BullMQ's PostgreSQL backend connects as its queues are made, and keeps a connection that failed.
-const database = openDatabase(config);
-const [{ announce }, { createApiApp }] = await Promise.all([import('#apps/api/src/announce.js'), import('#apps/api/src/api-app.js')]);
-await database.ready;
+const [database, { announce }, { createApiApp }] = await Promise.all([
+  openDatabase(config),
+  import('#apps/api/src/announce.js'),
+  import('#apps/api/src/api-app.js'),
+]);
 const api = await createApiApp(config, database.connection);
 /** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
 const running: { worker?: Promise<INestApplicationContext> } = {};

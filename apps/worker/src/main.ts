@@ -6,8 +6,7 @@ import { createWorkerApp } from './worker-app.js';
 
 /** `npm run start:worker`: processors and schedulers; run as many as the load needs. */
 const config = loadConfig(process.env);
-const database = openDatabase(config);
-await database.ready;
+const database = await openDatabase(config);
 const worker = await createWorkerApp(config, database.connection);
 worker.enableShutdownHooks();
 writeAnnouncement(

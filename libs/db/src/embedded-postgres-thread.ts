@@ -1,13 +1,6 @@
 import { Worker } from 'node:worker_threads';
 
-import { embeddedSocket } from './embedded-socket.js';
-
-export interface EmbeddedPostgresThread {
-  /** Where clients connect: known at once, reachable once `opened` settles. */
-  url: string;
-  opened: Promise<void>;
-  close(): Promise<void>;
-}
+import type { EmbeddedPostgres } from './embedded-postgres.js';
 
 /**
  * `startEmbeddedPostgres` on a thread of its own, which is how the embedded mode
@@ -18,33 +11,26 @@ export interface EmbeddedPostgresThread {
  * same socket as before. The process ends if the thread fails after it opened,
  * as it would if a PostgreSQL server it depends on went away.
  */
-export function startEmbeddedPostgresThread(dataDir: string): EmbeddedPostgresThread {
+export async function startEmbeddedPostgresThread(dataDir: string): Promise<EmbeddedPostgres> {
   const thread = new Worker(new URL('./embedded-postgres-thread-entry.js', import.meta.url), { workerData: { dataDir } });
-  let closing = false;
-  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-  const opened = new Promise<void>((resolve, reject) => {
-    thread.once('message', () => resolve());
+  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+    thread.once('message', resolve);
     thread.once('error', reject);
     thread.once('exit', (code) => reject(new Error(`The embedded database's thread ended (exit code ${code}) before it opened`)));
   });
-  void opened.then(
-    () => {
-      thread.removeAllListeners('error').removeAllListeners('exit');
-      thread.on('error', (error) => {
-        throw new Error('The embedded database failed', { cause: error });
-      });
-      thread.on('exit', (code) => {
-        if (!closing) throw new Error(`The embedded database's thread ended (exit code ${code})`);
-      });
-    },
-    () => undefined,
-  );
+  thread.removeAllListeners();
+  let closing = false;
+  thread.on('error', (error) => {
+    throw new Error('The embedded database failed', { cause: error });
+  });
+  thread.on('exit', (code) => {
+    if (!closing) throw new Error(`The embedded database's thread ended (exit code ${code})`);
+  });
   return {
-    url: embeddedSocket(dataDir).url,
-    opened,
+    url,
     async close() {
       closing = true;
-      // The thread closes once it has opened; one that failed to open has ended already.
+      const exited = new Promise((resolve) => thread.once('exit', resolve));
       thread.postMessage('close');
       await exited;
     },

@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 
 import { PGlite } from '@electric-sql/pglite';
 
-import { embeddedSocket } from './embedded-socket.js';
 import { PGliteSocketServer } from './pglite-socket-server.js';
 
 export interface EmbeddedPostgres {
   url: string;
   close(): Promise<void>;
 }
+
+/** PostgreSQL clients find a server's Unix socket as `<host directory>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
 
 /**
  * A PGlite data directory initialised and migrated by the build (`writeEmbeddedTemplate`),
@@ -97,10 +99,10 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   // so BullMQ's `-c search_path=bullmq` never arrives: put its schema on the path here.
   await db.exec('CREATE SCHEMA IF NOT EXISTS bullmq; SET search_path TO public, bullmq;');
   const server = new PGliteSocketServer(db);
-  const socket = embeddedSocket(dataDir);
-  await server.listenOnPath(socket.path);
+  const socketDirectory = resolve(dataDir, 'socket');
+  await server.listenOnPath(join(socketDirectory, `.s.PGSQL.${SOCKET_PORT}`));
   return {
-    url: socket.url,
+    url: `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDirectory)}&sslmode=disable`,
     async close() {
       await server.close();
       await db.close();

@@ -1,7 +1,7 @@
 export { DatabaseConnection } from './database-connection.js';
 export { DbModule } from './db.module.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
-export { startEmbeddedPostgresThread, type EmbeddedPostgresThread } from './embedded-postgres-thread.js';
+export { startEmbeddedPostgresThread } from './embedded-postgres-thread.js';
 export { PGliteSocketServer } from './pglite-socket-server.js';
 export * from './generated/prisma/client.js';
 export { applyMigrations, readMigrations, type MigrationFile } from './migrations.js';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '#config';
 
 import { DatabaseConnection } from './database-connection.js';
+import { EMBEDDED_TEMPLATE, EMBEDDED_TEMPLATE_MANIFEST, startEmbeddedPostgres } from './embedded-postgres.js';
 import { startEmbeddedPostgresThread } from './embedded-postgres-thread.js';
 import { applyMigrations, readMigrations } from './migrations.js';
 
@@ -25,42 +26,27 @@ function projectRoot(): string {
 export const MIGRATIONS_DIRECTORY = join(projectRoot(), 'prisma', 'migrations');
 
 export interface OpenDatabase {
-  /** How to reach the database: known at once; connect only once `ready` settles. */
   connection: DatabaseConnection;
-  /** Settles once the database answers with its schema up to date; nothing connects before. */
-  ready: Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Opens the configured database (PostgreSQL, or the embedded PGlite when
- * DATABASE_URL is unset) and brings its schema up to date.
+ * DATABASE_URL is unset, on a thread of its own) and brings its schema up to date.
  */
-export function openDatabase(config: AppConfig): OpenDatabase {
-  let database: OpenDatabase;
+export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
-    database = {
-      connection: new DatabaseConnection(config.DATABASE_URL, 'postgres'),
-      ready: applyMigrations(config.DATABASE_URL, MIGRATIONS_DIRECTORY).then(() => undefined),
-      close: () => Promise.resolve(),
-    };
-  } else {
-    const embedded = startEmbeddedPostgresThread(config.DATA_DIR);
-    database = {
-      connection: new DatabaseConnection(embedded.url, 'pglite'),
-      ready: embedded.opened
-        .then(() => applyMigrations(embedded.url, MIGRATIONS_DIRECTORY))
-        .then(() => undefined)
-        .catch(async (error: unknown) => {
-          await embedded.close();
-          throw error;
-        }),
-      close: () => embedded.close(),
-    };
+    await applyMigrations(config.DATABASE_URL, MIGRATIONS_DIRECTORY);
+    return { connection: new DatabaseConnection(config.DATABASE_URL, 'postgres'), close: () => Promise.resolve() };
   }
-  // Whoever awaits `ready` gets its error; until then, a failure is not an unhandled rejection.
-  database.ready.catch(() => undefined);
-  return database;
+  const embedded = await startEmbeddedPostgresThread(config.DATA_DIR);
+  try {
+    await applyMigrations(embedded.url, MIGRATIONS_DIRECTORY);
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+  return { connection: new DatabaseConnection(embedded.url, 'pglite'), close: () => embedded.close() };
 }
 
 /**
@@ -70,8 +56,6 @@ export function openDatabase(config: AppConfig): OpenDatabase {
  * migrations for this PGlite version. Returns whether it wrote one.
  */
 export async function writeEmbeddedTemplate(): Promise<boolean> {
-  // Loaded here, not above: the processes that only open a database run PGlite on a thread of its own.
-  const { EMBEDDED_TEMPLATE, EMBEDDED_TEMPLATE_MANIFEST, startEmbeddedPostgres } = await import('./embedded-postgres.js');
   // The package does not export its package.json: find it from its entry point.
   const pgliteEntry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   const pgliteVersion = (JSON.parse(await readFile(join(dirname(pgliteEntry), '..', 'package.json'), 'utf8')) as { version: string }).version;
