@@ -11,7 +11,6 @@ import { nextRetryDelay, parseRetrySchedule } from './retry-schedule.js';
 import { slackMessage, type SlackMessageContext } from './slack-message.js';
 import { StatementBatcher } from './statement-batcher.js';
 import { WebhookDeliveryRepository, type DeliveryContext, type DeliverySuccess } from './webhook-delivery.repository.js';
-import { signWebhook } from './webhook-signature.js';
 import { WebhookSender, type WebhookResponse } from './webhook-sender.js';
 
 /** Only bump lastSuccessAt this often, so a burst of successes does not rewrite the endpoint row each time. */
@@ -141,16 +140,7 @@ export class WebhookDeliveryService {
     const { endpoint } = delivery;
     const event = toOutboxEventRecord(delivery.outboxEvent);
     const body = await this.render(endpoint, event);
-    const timestamp = Math.floor(Date.now() / 1000);
-    const response = await this.sender.send({
-      url: endpoint.url,
-      headers: {
-        'webhook-id': event.id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(event.id, timestamp, body, activeSecrets(endpoint, new Date())),
-      },
-      body,
-    });
+    const response = await this.sender.send({ url: endpoint.url, webhookId: event.id, body, secrets: activeSecrets(endpoint, new Date()) });
     if (response.succeeded) {
       return this.successes.submit({ deliveryId: delivery.id, attempts: delivery.attempts, responseCode: response.status, latencyMs: response.latencyMs, responseBody: response.bodyExcerpt });
     }

@@ -3,26 +3,38 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 import { AppConfig } from '#config';
 import { OutboundGuard, OutboundRequestRefusedError, type ResolvedAddress } from '#signals';
+
+import { signWebhook } from './webhook-signature.js';
 
 export const WEBHOOK_POLICY = {
   timeoutMs: 15_000,
   /** How much of a response the delivery log keeps. */
   responseExcerptBytes: 1024,
   userAgent: 'Bellwether-Webhooks/0.1 (+https://bellwether.dev/webhooks)',
-  /** Connections kept open per endpoint host and address, and how long an idle one is kept. */
-  socketsPerHost: 64,
+  /**
+   * Requests at once to one host (its endpoints together) from this process,
+   * and so the most connections kept open to it; the rest wait their turn, in
+   * order, before their request is built and signed.
+   */
+  requestsPerHost: 32,
+  /** How long an idle kept connection stays open. */
   idleSocketMs: 30_000,
   /** Hosts with a pool of their own; the least recently used pool beyond this is let go. */
   pooledHosts: 256,
 } as const;
 
+/** One Standard Webhooks delivery, signed with a fresh timestamp when its turn comes. */
 export interface WebhookRequest {
   url: string;
-  headers: Record<string, string>;
+  /** The `webhook-id`: the event's id, the same on every attempt. */
+  webhookId: string;
   body: string;
+  /** Every secret that signs it (the current one, and the previous one during a rotation). */
+  secrets: readonly string[];
 }
 
 /** What one attempt got: a status (any, redirects included) or an error before one. */
@@ -50,12 +62,20 @@ function pinnedLookup(target: ResolvedAddress): LookupFunction {
  * address, so a kept socket only ever carries requests to the address it was
  * checked and opened for: when the host's name later resolves elsewhere, the
  * new address is checked and gets a pool of its own.
+ *
+ * A fan-out asks for many deliveries at once (every endpoint of dozens of
+ * events). At most `requestsPerHost` go to one host at a time; the others wait
+ * their turn here rather than on the connection pool, so a request's timeout
+ * and latency count only its own time on the wire, never the queue in front of
+ * it, and a slow host holds back only its own deliveries.
  */
 @Injectable()
 export class WebhookSender implements OnModuleDestroy {
   private readonly guard: OutboundGuard;
   /** Keep-alive pools by origin and address, least recently used first. */
   private readonly agents = new Map<string, http.Agent>();
+  /** Per-host turns; idle ones are let go once `pooledHosts` hosts have had some. */
+  private readonly turns = new Map<string, LimitFunction>();
 
   constructor(config: AppConfig) {
     this.guard = new OutboundGuard(config.OUTBOUND_ALLOWLIST);
@@ -74,7 +94,7 @@ export class WebhookSender implements OnModuleDestroy {
       this.agents.set(key, kept);
       return kept;
     }
-    const options = { keepAlive: true, maxSockets: WEBHOOK_POLICY.socketsPerHost, timeout: WEBHOOK_POLICY.idleSocketMs, lookup: pinnedLookup(target) };
+    const options = { keepAlive: true, maxSockets: WEBHOOK_POLICY.requestsPerHost, timeout: WEBHOOK_POLICY.idleSocketMs, lookup: pinnedLookup(target) };
     const agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
     this.agents.set(key, agent);
     if (this.agents.size > WEBHOOK_POLICY.pooledHosts) {
@@ -92,9 +112,24 @@ export class WebhookSender implements OnModuleDestroy {
   }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
+    const url = new URL(request.url);
+    return this.turnsOf(url.host)(() => this.post(url, request));
+  }
+
+  private turnsOf(host: string): LimitFunction {
+    const kept = this.turns.get(host);
+    if (kept) return kept;
+    if (this.turns.size >= WEBHOOK_POLICY.pooledHosts) {
+      for (const [idleHost, turn] of this.turns) if (turn.activeCount === 0 && turn.pendingCount === 0) this.turns.delete(idleHost);
+    }
+    const turn = pLimit(WEBHOOK_POLICY.requestsPerHost);
+    this.turns.set(host, turn);
+    return turn;
+  }
+
+  private async post(url: URL, request: WebhookRequest): Promise<WebhookResponse> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const url = new URL(request.url);
     let target: ResolvedAddress;
     try {
       target = await this.guard.resolve(url);
@@ -103,6 +138,7 @@ export class WebhookSender implements OnModuleDestroy {
       return { succeeded: false, status: null, latencyMs: elapsed(), bodyExcerpt: null, error: error.message };
     }
     const transport = url.protocol === 'https:' ? https : http;
+    const timestamp = Math.floor(Date.now() / 1000);
     return new Promise<WebhookResponse>((resolve) => {
       let settled = false;
       const finish = (response: Omit<WebhookResponse, 'latencyMs'>): void => {
@@ -117,7 +153,9 @@ export class WebhookSender implements OnModuleDestroy {
           'content-type': 'application/json',
           'user-agent': WEBHOOK_POLICY.userAgent,
           'content-length': String(Buffer.byteLength(request.body)),
-          ...request.headers,
+          'webhook-id': request.webhookId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(request.webhookId, timestamp, request.body, request.secrets),
         },
         agent: this.agentFor(url, target),
         lookup: pinnedLookup(target),
