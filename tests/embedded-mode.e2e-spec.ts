@@ -7,7 +7,20 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
+import { EXIT_INVALID_CONFIG } from '#config';
+
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
+const API_ENTRY = join(process.cwd(), 'dist/apps/api/src/main.js');
+
+/** Runs an entry to its end: exit code and everything it printed. */
+async function runToExit(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
+}
 
 interface RunningBellwether {
   child: ChildProcess;
@@ -177,6 +190,24 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect(code).not.toBe(0);
       expect(output).toContain('ENOTDIR');
       expect(output).toContain(join(notADirectory, 'pglite'));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('ends with what to change, and no stack trace, when its configuration cannot be used', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bellwether-embedded-config-'));
+    try {
+      // A bad key is only found once the modules start, with the embedded database's thread already running.
+      const badKey = await runToExit(ENTRY, { ...process.env, DATA_DIR: directory, PORT: '0', DATABASE_URL: '', REDIS_URL: '', AUDIT_SIGNING_KEY: 'not-a-key' });
+      expect(badKey.code).toBe(EXIT_INVALID_CONFIG);
+      expect(badKey.output).toContain('AUDIT_SIGNING_KEY is not a PKCS#8 private key');
+      expect(badKey.output).not.toMatch(/^\s+at /m);
+
+      const badPort = await runToExit(API_ENTRY, { ...process.env, PORT: 'eighty' });
+      expect(badPort.code).toBe(EXIT_INVALID_CONFIG);
+      expect(badPort.output).toContain('PORT must be an integer number');
+      expect(badPort.output).not.toMatch(/^\s+at /m);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

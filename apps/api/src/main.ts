@@ -1,13 +1,15 @@
-import { loadConfig } from '#config';
+import { loadConfig, startOrExit } from '#config';
 import { openDatabase } from '#db';
 
 import { createApiApp } from './api-app.js';
 import { announce } from './announce.js';
 
 /** `npm run start:api`: the HTTP API alone; run workers beside it with `npm run start:worker`. */
-const config = loadConfig(process.env);
-const database = await openDatabase(config);
-const app = await createApiApp(config, database.connection);
-app.enableShutdownHooks();
-await app.listen(config.PORT, config.HOST);
-announce(app, config, 'api');
+await startOrExit(async () => {
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config);
+  const app = await createApiApp(config, database.connection);
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  announce(app, config, 'api');
+});

@@ -1,38 +1,40 @@
 import type { INestApplicationContext } from '@nestjs/common';
 
-import { loadConfig } from '#config';
+import { loadConfig, startOrExit } from '#config';
 import { openDatabase } from '#db';
 
 /**
  * `npm start`: API and worker in one process. With no DATABASE_URL this is the
  * embedded mode: PGlite under DATA_DIR, BullMQ on its PostgreSQL backend over it.
  */
-const config = loadConfig(process.env);
-// The database opens on a thread of its own while the API's modules load. The API is built once it
-// answers: BullMQ's PostgreSQL backend connects as its queues are made, and keeps a connection that failed.
-const [database, { announce }, { createApiApp }] = await Promise.all([
-  openDatabase(config),
-  import('#apps/api/src/announce.js'),
-  import('#apps/api/src/api-app.js'),
-]);
-const api = await createApiApp(config, database.connection);
-/** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
-const running: { worker?: Promise<INestApplicationContext> } = {};
-// One shutdown path for both apps, then the embedded database they share.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void (async () => {
-      await api.close();
-      const worker = await running.worker?.catch(() => undefined);
-      await worker?.close();
-      await database.close();
-      process.exit(0);
-    })();
-  });
-}
-await api.listen(config.PORT, config.HOST);
-announce(api, config, 'embedded');
-// The worker starts once the API answers: setting up its queues is the slower half of the start, and
-// nothing is lost meanwhile (jobs wait in the database, the outbox relay picks up what accumulated).
-running.worker = import('#apps/worker/src/worker-app.js').then(({ createWorkerApp }) => createWorkerApp(config, database.connection));
-await running.worker;
+await startOrExit(async () => {
+  const config = loadConfig(process.env);
+  // The database opens on a thread of its own while the API's modules load. The API is built once it
+  // answers: BullMQ's PostgreSQL backend connects as its queues are made, and keeps a connection that failed.
+  const [database, { announce }, { createApiApp }] = await Promise.all([
+    openDatabase(config),
+    import('#apps/api/src/announce.js'),
+    import('#apps/api/src/api-app.js'),
+  ]);
+  const api = await createApiApp(config, database.connection);
+  /** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
+  const running: { worker?: Promise<INestApplicationContext> } = {};
+  // One shutdown path for both apps, then the embedded database they share.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void (async () => {
+        await api.close();
+        const worker = await running.worker?.catch(() => undefined);
+        await worker?.close();
+        await database.close();
+        process.exit(0);
+      })();
+    });
+  }
+  await api.listen(config.PORT, config.HOST);
+  announce(api, config, 'embedded');
+  // The worker starts once the API answers: setting up its queues is the slower half of the start, and
+  // nothing is lost meanwhile (jobs wait in the database, the outbox relay picks up what accumulated).
+  running.worker = import('#apps/worker/src/worker-app.js').then(({ createWorkerApp }) => createWorkerApp(config, database.connection));
+  await running.worker;
+});

@@ -1,2 +1,3 @@
 export { AppConfig, InvalidConfigError, loadConfig } from './app-config.js';
+export { EXIT_INVALID_CONFIG, startOrExit } from './start-or-exit.js';
 export { ConfigModule } from './config.module.js';

@@ -2,8 +2,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { AppConfig } from '#config';
-import { DomainError } from '#core';
+import { InvalidConfigError, type AppConfig } from '#config';
 
 /** Where a generated key is kept when AUDIT_SIGNING_KEY is unset. */
 export function signingKeyFile(config: Pick<AppConfig, 'DATA_DIR'>): string {
@@ -40,10 +39,10 @@ function parseSigningKey(text: string, origin: string): KeyObject {
   try {
     key = text.includes('-----BEGIN') ? createPrivateKey(text) : createPrivateKey({ key: Buffer.from(text.trim(), 'base64'), format: 'der', type: 'pkcs8' });
   } catch {
-    throw new DomainError('invalid', 'bad-audit-signing-key', `${origin} is not a PKCS#8 private key (PEM, or DER in base64)`, 'AUDIT_SIGNING_KEY');
+    throw new InvalidConfigError([`${origin} is not a PKCS#8 private key (PEM, or DER in base64)`]);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new DomainError('invalid', 'bad-audit-signing-key', `${origin} must be an Ed25519 key, not ${key.asymmetricKeyType}`, 'AUDIT_SIGNING_KEY');
+    throw new InvalidConfigError([`${origin} must be an Ed25519 key, not ${key.asymmetricKeyType}`]);
   }
   return key;
 }
