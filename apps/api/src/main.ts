@@ -1,4 +1,4 @@
-import { loadConfig, startOrExit } from '#config';
+import { boundShutdown, loadConfig, startOrExit } from '#config';
 import { openDatabase } from '#db';
 
 import { createApiApp } from './api-app.js';
@@ -10,6 +10,7 @@ await startOrExit(async () => {
   const database = await openDatabase(config);
   const app = await createApiApp(config, database.connection);
   app.enableShutdownHooks();
+  boundShutdown(config.SHUTDOWN_GRACE_SECONDS);
   await app.listen(config.PORT, config.HOST);
   announce(app, config, 'api');
 });

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 
-import { loadConfig, startOrExit } from '#config';
+import { boundShutdown, loadConfig, startOrExit } from '#config';
 import { openDatabase } from '#db';
 
 /**
@@ -20,6 +20,7 @@ await startOrExit(async () => {
   /** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
   const running: { worker?: Promise<INestApplicationContext> } = {};
   // One shutdown path for both apps, then the embedded database they share.
+  boundShutdown(config.SHUTDOWN_GRACE_SECONDS);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void (async () => {

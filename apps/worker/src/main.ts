@@ -1,4 +1,4 @@
-import { loadConfig, startOrExit } from '#config';
+import { boundShutdown, loadConfig, startOrExit } from '#config';
 import { openDatabase } from '#db';
 import { resolveLogFormat, writeAnnouncement } from '#logging';
 
@@ -10,6 +10,7 @@ await startOrExit(async () => {
   const database = await openDatabase(config);
   const worker = await createWorkerApp(config, database.connection);
   worker.enableShutdownHooks();
+  boundShutdown(config.SHUTDOWN_GRACE_SECONDS);
   writeAnnouncement(
     {
       title: 'Bellwether worker running',

@@ -5,6 +5,8 @@ import { AppConfig } from '#config';
 import { JobQueues, SchedulerLivenessService } from '#jobs';
 
 const REASSERT_INTERVAL = 'reassert-job-schedulers';
+/** How long the start waits for the first pass: Redis being away makes it wait for as long as Redis is. */
+const FIRST_PASS_WAIT_MS = 10_000;
 
 /**
  * Keeps the recurring job schedulers in place, once per cluster: BullMQ
@@ -29,11 +31,33 @@ export class SchedulesService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.SCHEDULERS !== 'true') return;
-    await this.reassert();
-    this.logger.log('Job schedulers are in place');
+    await this.firstPass();
     const interval = setInterval(() => void this.reassertQuietly(), this.config.SCHEDULER_REASSERT_SECONDS * 1000);
     // The registry clears it when the application shuts down.
     this.registry.addInterval(REASSERT_INTERVAL, interval);
+  }
+
+  /**
+   * The first pass, before the worker counts as started. A pass that fails ends
+   * the start; one still waiting after FIRST_PASS_WAIT_MS (Redis unreachable:
+   * its commands wait for it) lets the start finish, so the worker says it runs
+   * and logs what it waits for, and the pass completes once Redis is back.
+   */
+  private async firstPass(): Promise<void> {
+    this.reasserting = true;
+    const pass = this.reassert().finally(() => (this.reasserting = false));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), FIRST_PASS_WAIT_MS)));
+    const outcome = await Promise.race([pass.then(() => 'done' as const), waited]).finally(() => clearTimeout(timer));
+    if (outcome === 'done') {
+      this.logger.log('Job schedulers are in place');
+      return;
+    }
+    this.logger.warn(`The job schedulers are not in place after ${FIRST_PASS_WAIT_MS / 1000} s (the queue's connection is down); they will be once it is back`);
+    pass.then(
+      () => this.logger.log('Job schedulers are in place'),
+      (error: unknown) => this.logger.warn({ err: error }, 'Could not put the job schedulers in place; will retry'),
+    );
   }
 
   private async reassert(): Promise<void> {

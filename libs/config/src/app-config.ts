@@ -96,6 +96,17 @@ export class AppConfig {
   @Min(1)
   SCHEDULER_LATE_AFTER_SECONDS = 180;
 
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take: jobs in flight finish and
+   * connections close; past this the process exits anyway, with code 1 (a
+   * queue whose Redis is down never closes). Below an orchestrator's own grace
+   * period (Kubernetes: 30 s).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SHUTDOWN_GRACE_SECONDS = 25;
+
   /** How often each worker's outbox relay claims undispatched events, in milliseconds. */
   @Transform(toInt)
   @IsInt()
@@ -183,7 +194,7 @@ export class InvalidConfigError extends Error {
 
 const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
-  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'AUDIT_SIGNING_KEY',
+  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'SHUTDOWN_GRACE_SECONDS', 'AUDIT_SIGNING_KEY',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
   'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'RATE_LIMIT_WINDOW_SECONDS', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PER_ADDRESS', 'FORECAST_DIVERGENCE_POINTS', 'LOG_FORMAT',
 ] as const satisfies readonly (keyof AppConfig)[];

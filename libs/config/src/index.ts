@@ -1,3 +1,3 @@
 export { AppConfig, InvalidConfigError, loadConfig } from './app-config.js';
-export { EXIT_INVALID_CONFIG, startOrExit } from './start-or-exit.js';
+export { boundShutdown, EXIT_INVALID_CONFIG, startOrExit } from './entry-lifecycle.js';
 export { ConfigModule } from './config.module.js';

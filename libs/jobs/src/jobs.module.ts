@@ -31,16 +31,19 @@ export class JobsModule {
   }
 }
 
-function bullOptions(config: AppConfig, database: DatabaseConnection): { connection: ConnectionOptions; prefix?: string } {
+/** QueueErrorLogging makes the workers, to listen to them before they first connect. */
+const extraOptions = { manualRegistration: true };
+
+function bullOptions(config: AppConfig, database: DatabaseConnection): { connection: ConnectionOptions; prefix?: string; extraOptions: typeof extraOptions } {
   if (config.REDIS_URL) {
     setDefaultBackendFactory(undefined);
     // Options rather than a shared client: each queue and worker then owns, and closes, its connection.
-    return { connection: redisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX };
+    return { connection: redisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX, extraOptions };
   }
   setDefaultBackendFactory(createPostgresBackend);
   // On PGlite every connection shares one session: a small pool is all it can use.
   const max = database.kind === 'pglite' ? 4 : 10;
-  return { connection: { connectionString: database.url, migrate: true, max } as unknown as ConnectionOptions };
+  return { connection: { connectionString: database.url, migrate: true, max } as unknown as ConnectionOptions, extraOptions };
 }
 
 function redisOptions(redisUrl: string): ConnectionOptions {

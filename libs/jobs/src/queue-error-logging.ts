@@ -1,5 +1,5 @@
-import { WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { BullRegistrar, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 
@@ -31,18 +31,26 @@ export function logQueueErrors(emitter: ErrorEmitter, logger: Logger, source: st
   });
 }
 
-/** Listens to every queue this process enqueues to and every worker it runs. */
+/**
+ * Listens to every queue this process enqueues to and every worker it runs,
+ * from the moment each exists. The workers are made here (BullModule's
+ * automatic registration is off, see JobsModule), so their listeners are on
+ * before their first connection attempt can fail: a worker starting while Redis
+ * is down waits for it in its bootstrap, and would print every failed attempt.
+ */
 @Injectable()
-export class QueueErrorLogging implements OnApplicationBootstrap {
+export class QueueErrorLogging implements OnModuleInit {
   private readonly logger = new Logger('Queues');
 
   constructor(
     private readonly queues: JobQueues,
     private readonly discovery: DiscoveryService,
+    private readonly registrar: BullRegistrar,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     for (const name of QUEUE_NAMES) logQueueErrors(this.queues.queue(name), this.logger, `queue ${name}`);
+    this.registrar.register();
     for (const provider of this.discovery.getProviders()) {
       const instance: unknown = provider.instance;
       if (!(instance instanceof WorkerHost)) continue;

@@ -18,3 +18,19 @@ export async function startOrExit(start: () => Promise<void>): Promise<void> {
     process.exit(EXIT_INVALID_CONFIG);
   }
 }
+
+/**
+ * Bounds a stop: once SIGTERM or SIGINT arrives, the process has `graceSeconds`
+ * to close (its own handlers do that) before it exits with code 1 and says so.
+ * A BullMQ queue or worker whose Redis is down waits for it to close, forever.
+ */
+export function boundShutdown(graceSeconds: number): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`Bellwether did not stop within ${graceSeconds} s of ${signal} (SHUTDOWN_GRACE_SECONDS); exiting now.\n`);
+        process.exit(1);
+      }, graceSeconds * 1000).unref();
+    });
+  }
+}
