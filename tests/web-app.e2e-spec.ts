@@ -285,6 +285,31 @@ describe('web app in a browser', () => {
       await expect(page.getByTestId('delivery').first().textContent()).resolves.toContain('webhook.test');
       await checkPage(page, 'webhooks');
     });
+
+    it('sees who gets which digest and when, and previews the next one', async () => {
+      const created = await t.http
+        .post('/v1/subscribers')
+        .set(auth(t.adminKey))
+        .send({ email: 'desk@example.org', frequency: 'weekly', timezone: 'Europe/Berlin', sendHour: 7, sendWeekday: 5, predictions: ['deepseek-blacklisted-12m'] })
+        .expect(201);
+      const page = await newPage();
+      await signIn(page, t.adminKey);
+      await page.goto('/app/admin/digests');
+      const row = page.getByTestId('subscriber').filter({ hasText: 'desk@example.org' });
+      const text = await row.textContent();
+      expect(text).toContain('Weekly on Friday at 07:00 Europe/Berlin');
+      expect(text).toContain('never');
+      const { body: deepseek } = await t.http.get('/v1/predictions/deepseek-blacklisted-12m').set(auth(t.adminKey)).expect(200);
+      expect(text).toContain(deepseek.title);
+      await checkPage(page, 'digests');
+
+      await row.getByRole('link', { name: /Preview/ }).click();
+      await page.waitForURL(`${baseUrl}/app/admin/digests/${created.body.id}/preview`);
+      const { body: preview } = await t.http.post(`/v1/subscribers/${created.body.id}/digest/preview`).set(auth(t.adminKey)).expect(200);
+      await expect(page.getByTestId('digest-subject').textContent()).resolves.toBe(preview.subject);
+      await expect(page.getByTestId('digest-text').textContent()).resolves.toContain('Unsubscribe');
+      await checkPage(page, 'digest-preview');
+    });
   });
 
   describe('as a viewer', () => {

@@ -97,6 +97,17 @@ export class DigestService {
     return this.renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl: this.unsubscribeUrl(subscriber) });
   }
 
+  /** Each subscriber's latest digest sent: when, and how many entries it held. */
+  async lastSent(subscriberIds: readonly string[]): Promise<Map<string, { sentAt: Date; entryCount: number }>> {
+    const runs = await this.prisma.digestRun.findMany({
+      where: { subscriberId: { in: [...subscriberIds] }, sentAt: { not: null } },
+      orderBy: [{ subscriberId: 'asc' }, { sentAt: 'desc' }],
+      distinct: ['subscriberId'],
+      select: { subscriberId: true, sentAt: true, entryCount: true },
+    });
+    return new Map(runs.map((run) => [run.subscriberId, { sentAt: run.sentAt!, entryCount: run.entryCount }]));
+  }
+
   unsubscribeUrl(subscriber: Pick<Subscriber, 'id' | 'unsubscribeToken'>): string {
     return `${this.config.publicUrl}/v1/unsubscribe/${unsubscribeToken(subscriber.id, subscriber.unsubscribeToken)}`;
   }

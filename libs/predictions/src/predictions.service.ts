@@ -90,6 +90,11 @@ export class PredictionsService {
     return prediction;
   }
 
+  /** The predictions among `ids` that exist (in no particular order). */
+  async findByIds(ids: readonly string[]): Promise<Prediction[]> {
+    return ids.length === 0 ? [] : this.prisma.prediction.findMany({ where: { id: { in: [...ids] } } });
+  }
+
   /** The predictions among `slugs` that exist (in no particular order). */
   async findBySlugs(slugs: readonly string[]): Promise<Prediction[]> {
     return this.prisma.prediction.findMany({ where: { slug: { in: [...slugs] } } });

@@ -6,6 +6,7 @@ import { PredictionsModule } from '#predictions';
 import { SignalsModule } from '#signals';
 
 import { WebAdminController } from './web-admin.controller.js';
+import { WebDigestsController } from './web-digests.controller.js';
 import { WebInboxController } from './web-inbox.controller.js';
 import { WebNotFoundController } from './web-not-found.controller.js';
 import { WebPageModelsService } from './web-page-models.service.js';
@@ -26,6 +27,7 @@ import { WebWebhooksController } from './web-webhooks.controller.js';
     WebWatchController,
     WebAdminController,
     WebWebhooksController,
+    WebDigestsController,
     // Last: its catch-all route must not shadow the others.
     WebNotFoundController,
   ],

@@ -5,7 +5,7 @@ import { roleSatisfies } from '#auth';
 import { pageFormat } from './page-format.js';
 import type { WebRequest } from './web-session.guard.js';
 
-export type NavSection = 'overview' | 'inbox' | 'calibration' | 'sources' | 'rules' | 'webhooks' | 'none';
+export type NavSection = 'overview' | 'inbox' | 'calibration' | 'sources' | 'rules' | 'webhooks' | 'digests' | 'none';
 
 /** What every page's layout needs: who is signed in, what they may do, the form token, the formatters. */
 export interface PageContext {
