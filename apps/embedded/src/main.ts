@@ -19,8 +19,8 @@ await startOrExit(async () => {
   const api = await createApiApp(config, database.connection);
   /** Set once the worker starts (after the API listens): a signal waits for its start, then closes it too. */
   const running: { worker?: Promise<INestApplicationContext> } = {};
-  // One shutdown path for both apps, then the embedded database they share.
   boundShutdown(config.SHUTDOWN_GRACE_SECONDS);
+  // One shutdown path for both apps, then the embedded database they share.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void (async () => {
