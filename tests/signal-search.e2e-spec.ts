@@ -147,8 +147,11 @@ describe('signals: search, inbox order, retraction, raw OPML, suggestions', () =
       const retracted = await t.http.post(`/v1/evidence/${accepted.body.evidenceId}/retract`).set(auth(analyst)).send({ reason: 'Misread the source' });
       expect(retracted.status).toBe(200);
       const reopened = await get(`/v1/signals/${id}`);
-      expect(reopened.body).toMatchObject({ status: 'pending', evidenceId: null, reviewedBy: null, reviewedAt: null });
+      expect(reopened.body).toMatchObject({ status: 'pending', evidenceId: null, reviewedBy: null, reviewedAt: null, reopenReason: 'Misread the source' });
+      expect(Date.parse(reopened.body.reopenedAt as string)).toBeGreaterThanOrEqual(Date.parse(accepted.body.signal.reviewedAt as string));
       expect(await events()).toBe(2);
+      const announced = await t.prisma.outboxEvent.findFirstOrThrow({ where: { type: 'signal.pending_review', payload: { path: ['signalItemId'], equals: id } }, orderBy: { createdAt: 'desc' } });
+      expect(announced.payload).toMatchObject({ signalItemId: id, reopenReason: 'Misread the source' });
 
       const again = await t.http.post(`/v1/signals/${id}/accept`).set(auth(analyst)).send({});
       expect(again.status).toBe(201);

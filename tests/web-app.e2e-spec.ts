@@ -167,6 +167,20 @@ describe('web app in a browser', () => {
       await screenshotBothWidths(page, 'inbox-accepted');
     });
 
+    it('says why an item is back in the inbox after its evidence was retracted', async () => {
+      const id = await pendingSignal('Huawei Ascend adoption figures from a provincial tender');
+      const accepted = await t.http.post(`/v1/signals/${id}/accept`).set(auth(analyst)).send({}).expect(201);
+      await t.http.post(`/v1/evidence/${accepted.body.evidenceId}/retract`).set(auth(analyst)).send({ reason: 'The tender was cancelled' }).expect(200);
+      await page.goto('/app/inbox');
+      const signal = page.locator(`#signal-${id}`);
+      await expect(signal.getByTestId('reopened').textContent()).resolves.toContain('the evidence it became was retracted (“The tender was cancelled”)');
+      await checkPage(page, 'inbox-reopened');
+      // Judged again: rejected, it leaves the inbox.
+      await signal.getByLabel('Reason to reject').fill('Cancelled tender');
+      await signal.getByRole('button', { name: 'Reject' }).click();
+      await expect(signal.getByTestId('signal-outcome').textContent()).resolves.toContain('Cancelled tender');
+    });
+
     it('rejects a signal with a reason in place', async () => {
       await pendingSignal('Huawei Ascend adoption rumours in a forum post');
       await page.goto('/app/inbox');

@@ -2037,6 +2037,10 @@ export interface components {
             rejectionReason?: string | null;
             reviewedBy?: string | null;
             reviewedAt?: string | null;
+            /** @description When the item last came back for review because the evidence it was accepted as was retracted */
+            reopenedAt?: string | null;
+            /** @description The reason that retraction gave */
+            reopenReason?: string | null;
             createdAt: string;
             /** @description ts_rank_cd of the item for the query (title words weigh more) */
             rank: number;
@@ -2070,6 +2074,10 @@ export interface components {
             rejectionReason?: string | null;
             reviewedBy?: string | null;
             reviewedAt?: string | null;
+            /** @description When the item last came back for review because the evidence it was accepted as was retracted */
+            reopenedAt?: string | null;
+            /** @description The reason that retraction gave */
+            reopenReason?: string | null;
             createdAt: string;
             /** @description log2(relevance) + days since 1970 of publication: one day newer counts as twice as relevant */
             priority: number;
@@ -2100,6 +2108,10 @@ export interface components {
             rejectionReason?: string | null;
             reviewedBy?: string | null;
             reviewedAt?: string | null;
+            /** @description When the item last came back for review because the evidence it was accepted as was retracted */
+            reopenedAt?: string | null;
+            /** @description The reason that retraction gave */
+            reopenReason?: string | null;
             createdAt: string;
         };
         AcceptSignalDto: {

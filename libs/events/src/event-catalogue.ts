@@ -88,7 +88,15 @@ export interface EventPayloads {
     evidenceId: string | null;
   };
   /** A signal item matched a rule and waits in the review inbox. */
-  'signal.pending_review': { signalItemId: string; title: string; url: string | null; sourceId: string | null; rules: string[] };
+  'signal.pending_review': {
+    signalItemId: string;
+    title: string;
+    url: string | null;
+    sourceId: string | null;
+    rules: string[];
+    /** Set when an accepted item is back for review because its evidence was retracted: the retraction's reason. */
+    reopenReason?: string;
+  };
   /** A webhook endpoint was disabled: it answered 410 Gone, or failed without a success for too long. */
   'webhook.endpoint_disabled': { endpointId: string; url: string; reason: string };
   /** A recurring job scheduler missed its run by more than SCHEDULER_LATE_AFTER_SECONDS (sent once per stall). */

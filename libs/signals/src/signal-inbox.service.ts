@@ -203,7 +203,8 @@ export class SignalInboxService implements OnModuleInit {
    * the inbox to be judged again (pending if rules matched it, suggested if
    * the model proposed it, else pending), unreviewed and without evidence,
    * and announces itself with `signal.pending_review` as a newly routed one does.
-   * The retracted evidence keeps its link to the item and the reason.
+   * It says when and why it came back (reopenedAt, reopenReason: the
+   * retraction's reason); the retracted evidence keeps its link to the item.
    */
   private async reopen(tx: PrismaTransaction, retraction: SignalEvidenceRetraction): Promise<void> {
     await tx.$queryRaw`SELECT "id" FROM "SignalItem" WHERE "id" = ${retraction.signalItemId}::uuid FOR UPDATE`;
@@ -211,12 +212,22 @@ export class SignalInboxService implements OnModuleInit {
     if (!item || item.status !== 'accepted' || item.evidenceId !== retraction.evidenceId) return;
     const view = toSignalItemView(item);
     const status = view.matches.length === 0 && view.suggestions.length > 0 ? 'suggested' : 'pending';
-    await tx.signalItem.update({ where: { id: item.id }, data: { status, evidenceId: null, reviewedBy: null, reviewedAt: null, rejectionReason: null } });
+    await tx.signalItem.update({
+      where: { id: item.id },
+      data: { status, evidenceId: null, reviewedBy: null, reviewedAt: null, rejectionReason: null, reopenedAt: new Date(), reopenReason: retraction.reason },
+    });
     await this.outbox.write(tx, [
       {
         type: 'signal.pending_review',
         predictionId: null,
-        payload: { signalItemId: item.id, title: item.title, url: item.url, sourceId: item.sourceId, rules: view.matches.map((match) => match.ruleName) },
+        payload: {
+          signalItemId: item.id,
+          title: item.title,
+          url: item.url,
+          sourceId: item.sourceId,
+          rules: view.matches.map((match) => match.ruleName),
+          reopenReason: retraction.reason,
+        },
       },
     ]);
     this.suggestions.forget();

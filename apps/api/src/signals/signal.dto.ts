@@ -175,6 +175,9 @@ export class SignalDto {
   @ApiPropertyOptional({ nullable: true, type: String }) rejectionReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reviewedBy!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reviewedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'When the item last came back for review because the evidence it was accepted as was retracted' })
+  reopenedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The reason that retraction gave' }) reopenReason!: string | null;
   @ApiProperty() createdAt!: string;
 }
 
@@ -220,6 +223,8 @@ export function toSignalDto(item: SignalItemView): SignalDto {
     rejectionReason: item.rejectionReason,
     reviewedBy: item.reviewedBy,
     reviewedAt: item.reviewedAt?.toISOString() ?? null,
+    reopenedAt: item.reopenedAt?.toISOString() ?? null,
+    reopenReason: item.reopenReason,
     createdAt: item.createdAt.toISOString(),
   };
 }
