@@ -1,4 +1,5 @@
 const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** How the pages write numbers and times: one place, so every page says it the same way. */
 export const pageFormat = {
@@ -49,6 +50,11 @@ export const pageFormat = {
   },
   status(status: string): string {
     return status.replace('_', ' ');
+  },
+  /** When a subscriber's digest goes out, in their own time zone. */
+  digestSchedule(subscriber: { frequency: string; sendWeekday: number; sendHour: number; timezone: string }): string {
+    const day = subscriber.frequency === 'weekly' ? `Weekly on ${WEEKDAYS[subscriber.sendWeekday]}` : 'Daily';
+    return `${day} at ${String(subscriber.sendHour).padStart(2, '0')}:00 ${subscriber.timezone}`;
   },
   likelihoodRatio(lr: number): string {
     return lr >= 1 ? `×${pageFormat.number(lr)}` : `×1/${pageFormat.number(1 / lr)}`;

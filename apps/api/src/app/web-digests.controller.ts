@@ -9,8 +9,6 @@ import { IdParams } from './web-forms.dto.js';
 import { pageContext } from './web-page-context.js';
 import { WebPages } from './web-page.decorator.js';
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 /** Who gets which digest email and when, with the last one sent and the next one as it stands, for admins as in the API. Adding and editing stays in the API. */
 @WebPages()
 @RequireRole('admin')
@@ -33,7 +31,6 @@ export class WebDigestsController {
     const titles = new Map(followed.map((prediction) => [prediction.id, prediction.title]));
     const subscribers = page.items.map((subscriber) => ({
       ...subscriber,
-      schedule: `${subscriber.frequency === 'weekly' ? `Weekly on ${WEEKDAYS[subscriber.sendWeekday]}` : 'Daily'} at ${String(subscriber.sendHour).padStart(2, '0')}:00 ${subscriber.timezone}`,
       follows: subscriber.predictionIds.map((id) => titles.get(id) ?? id),
       lastSent: lastSent.get(subscriber.id) ?? null,
     }));
