@@ -1,34 +1,21 @@
-import { randomUUID } from 'node:crypto';
-
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
 
 import type { AppConfig } from '#config';
 
 import { colorsWanted, resolveLogFormat } from './log-format.js';
+import { requestLogOptions } from './request-log.js';
 
 /**
  * Pino logs: JSON lines for machines, or (`LOG_FORMAT=pretty`, the default on a terminal) coloured
- * one-line records through pino-pretty. Every HTTP request gets an id (the caller's X-Request-Id,
- * or a new one) echoed back, and its line says method, path, status and time.
+ * one-line records through pino-pretty, with a line per HTTP request (see requestLogOptions).
  */
 export function loggingModule(config: AppConfig, options: { http: boolean }): DynamicModule {
   const pretty = resolveLogFormat(config.LOG_FORMAT) === 'pretty';
   return LoggerModule.forRoot({
     pinoHttp: {
       level: config.LOG_LEVEL,
-      autoLogging: options.http,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      customSuccessMessage: (request, response, responseTime) =>
-        `${request.method} ${request.url} ${response.statusCode} ${Math.round(responseTime)} ms`,
-      customErrorMessage: (request, response) => `${request.method} ${request.url} ${response.statusCode} failed`,
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
+      ...requestLogOptions({ autoLogging: options.http }),
       ...(pretty
         ? {
             transport: {

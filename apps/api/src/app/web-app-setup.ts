@@ -60,6 +60,7 @@ export function setUpWebApp(app: NestExpressApplication): void {
   app.setBaseViewsDir(WEB_VIEWS_DIR);
   app.setViewEngine('eta');
   app.use('/app', securityHeaders);
-  app.use(cookieParser());
+  // Only the web app's sign-in and session read cookies; the API authenticates by key.
+  app.use('/app', cookieParser());
   app.useStaticAssets(WEB_ASSETS_DIR, { prefix: WEB_ASSETS_PREFIX, maxAge: '365d', immutable: true, index: false, fallthrough: false });
 }

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { Options } from 'pino-http';
+
+/** What a request line says of the request: never its headers, so no credential or cookie can reach a log. */
+export interface LoggedRequest {
+  id: unknown;
+  method: string | undefined;
+  url: string | undefined;
+  remoteAddress: string | undefined;
+  userAgent: string | undefined;
+}
+
+export function serializeRequest(request: IncomingMessage & { id?: unknown; originalUrl?: string }): LoggedRequest {
+  return {
+    id: request.id,
+    method: request.method,
+    url: request.originalUrl ?? request.url,
+    remoteAddress: request.socket?.remoteAddress,
+    userAgent: request.headers['user-agent'],
+  };
+}
+
+export function serializeResponse(response: ServerResponse): { statusCode: number } {
+  return { statusCode: response.statusCode };
+}
+
+/**
+ * pino-http's options for the request lines: an id per request (the caller's
+ * X-Request-Id, or a new one) echoed back, and a line with method, path, status
+ * and time, at level error for a 5xx. pino binds the request to a child logger on every request, logged
+ * or not, so the request is serialized by hand into a few fields: the default
+ * serializer copies every header and then needs redaction to drop the
+ * Authorization and Cookie values, which cost more than the rest of the line.
+ */
+export function requestLogOptions(options: { autoLogging: boolean }): Options {
+  return {
+    autoLogging: options.autoLogging,
+    wrapSerializers: false,
+    serializers: { req: serializeRequest, res: serializeResponse },
+    // A 5xx is the service's failure, which an operator filtering on errors must see; anything else is the caller's business.
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: (request, response, responseTime) => `${request.method} ${request.url} ${response.statusCode} ${Math.round(responseTime)} ms`,
+    customErrorMessage: (request, response) => `${request.method} ${request.url} ${response.statusCode} failed`,
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const incoming = request.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+      response.setHeader('X-Request-Id', id);
+      return id;
+    },
+  };
+}
