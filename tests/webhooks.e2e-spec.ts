@@ -1,3 +1,4 @@
+import { OutboxWriter } from '#events';
 import { OutboxRelayService } from '#notify';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 import { eventually, startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '#test/webhook-receiver.js';
@@ -52,6 +53,21 @@ describe('webhooks', () => {
       .send({ summary, observedAt: new Date(Date.UTC(2026, 10, day++)).toISOString(), impacts: [{ prediction, likelihoodRatio }] });
     expect(response.status).toBe(201);
     return response.body.id as string;
+  }
+
+  let signal = 0;
+  /** `count` signal.pending_review events, written to the outbox as a routed signal would write them. */
+  async function writeSignalEvents(count: number): Promise<void> {
+    const events = Array.from({ length: count }, () => {
+      signal += 1;
+      return {
+        type: 'signal.pending_review' as const,
+        predictionId: null,
+        payload: { signalItemId: `00000000-0000-7000-8000-${String(signal).padStart(12, '0')}`, title: `Signal ${signal}`, url: null, sourceId: null, rules: ['test'] },
+      };
+    });
+    const outbox = t.app.get(OutboxWriter);
+    await t.prisma.$transaction((tx) => outbox.write(tx, events));
   }
 
   describe('the /v1/webhooks resource', () => {
@@ -172,6 +188,34 @@ describe('webhooks', () => {
       const deliveries = receiver.at('/unrecorded');
       expect(deliveries).toHaveLength(2);
       expect(new Set(deliveries.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
+    });
+
+    it('keeps a receiver that hangs from holding up the others: once it fails, its attempts wait on the retries queue', async () => {
+      receiver.answer('/hanging', [500, 'hold']);
+      await createEndpoint({ url: `${receiver.origin}/prompt`, events: ['signal.pending_review'] });
+      const hanging = await createEndpoint({ url: `${receiver.origin}/hanging`, events: ['signal.pending_review'] });
+      await writeSignalEvents(1);
+      await eventually(
+        async () => ((await t.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: hanging.id } })).failureStreak > 0 ? true : null),
+        20_000,
+        'the first failure',
+      );
+
+      // More events than the notify queue has job slots (32), while the hanging receiver keeps every request open (each would time out after 15 s).
+      const events = 40;
+      await writeSignalEvents(events);
+      await eventually(() => (receiver.at('/prompt').length === events + 1 ? true : null), 10_000, 'every event at the receiver that answers');
+      expect(receiver.holding('/hanging')).toBeGreaterThan(0);
+
+      receiver.release('/hanging', 204);
+      await eventually(
+        async () => ((await t.prisma.webhookDelivery.count({ where: { endpointId: hanging.id, status: 'succeeded' } })) === events + 1 ? true : null),
+        30_000,
+        'every event at the receiver once it answers',
+      );
+      const answered = receiver.at('/hanging').filter((delivery) => delivery.status === 204);
+      expect(new Set(answered.map((delivery) => delivery.headers['webhook-id'])).size).toBe(events + 1);
+      for (const delivery of answered) expect(() => verifyWebhook(hanging.secret, delivery)).not.toThrow();
     });
 
     it('delivers to a receiver that was down when the event was written, once it is back', async () => {

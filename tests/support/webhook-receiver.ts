@@ -11,8 +11,8 @@ export interface ReceivedWebhook {
   status: number;
 }
 
-/** What a path answers: a fixed status, or one per request in turn (the last repeats). */
-export type Answer = number | number[];
+/** What a path answers: a fixed status, or one per request in turn (the last repeats); `hold` answers nothing until released. */
+export type Answer = number | 'hold' | (number | 'hold')[];
 
 export interface WebhookReceiver {
   origin: string;
@@ -22,6 +22,10 @@ export interface WebhookReceiver {
   answer(path: string, answer: Answer): void;
   /** Every delivery to a path, in order. */
   at(path: string): ReceivedWebhook[];
+  /** How many requests to a path are held unanswered now. */
+  holding(path: string): number;
+  /** Answers every request held at a path with `status`, and answers later ones with it too. */
+  release(path: string, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,8 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers = new Map<string, Answer>();
   const counts = new Map<string, number>();
+  /** Requests held unanswered, by path; each is recorded in `received` when answered. */
+  const held = new Map<string, { delivery: Omit<ReceivedWebhook, 'status'>; response: http.ServerResponse }[]>();
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -39,7 +45,12 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
       counts.set(path, seen + 1);
       const answer = answers.get(path) ?? 200;
       const status = Array.isArray(answer) ? (answer[Math.min(seen, answer.length - 1)] ?? 200) : answer;
-      received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      const delivery = { path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      if (status === 'hold') {
+        held.set(path, [...(held.get(path) ?? []), { delivery, response }]);
+        return;
+      }
+      received.push({ ...delivery, status });
       response.writeHead(status, { 'content-type': 'text/plain' }).end(`answered ${status} to request ${seen + 1}`);
     });
   });
@@ -51,6 +62,14 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     received,
     answer: (path, answer) => void answers.set(path, answer),
     at: (path) => received.filter((delivery) => delivery.path === path),
+    holding: (path) => held.get(path)?.length ?? 0,
+    release: (path, status = 200) => {
+      answers.set(path, status);
+      for (const { delivery, response } of held.get(path)?.splice(0) ?? []) {
+        received.push({ ...delivery, status });
+        response.writeHead(status, { 'content-type': 'text/plain' }).end(`answered ${status} after holding`);
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

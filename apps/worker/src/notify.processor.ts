@@ -5,8 +5,9 @@ import { SchedulerLivenessService, type QueueJob } from '#jobs';
 import { DigestService, WebhookDeliveryService } from '#notify';
 
 /**
- * The notify queue: webhook delivery attempts (mostly waiting on receivers, so
- * many at once; an event's first attempts are one job) and the digest tick.
+ * The notify queue: each event's first webhook attempts (one job per event,
+ * mostly waiting on receivers, so many at once) and the digest tick. Retries
+ * run on the webhook-retries queue.
  */
 @Processor('notify', { concurrency: 32 })
 export class NotifyProcessor extends WorkerHost {
@@ -24,14 +25,13 @@ export class NotifyProcessor extends WorkerHost {
     this.logger.debug({ job: job.name, jobId: job.id }, 'Processing job');
     await this.liveness.recordRun(job);
     switch (job.name) {
-      case 'deliver-webhook': {
-        const attempt = await this.deliveries.attemptScheduled(job.data.deliveryId, job.data.attempt);
-        return attempt ? { attempt: attempt.attempt, succeeded: attempt.succeeded, responseCode: attempt.responseCode } : { skipped: true };
-      }
       case 'deliver-event-webhooks':
         return this.deliveries.attemptFirst(job.data.deliveryIds);
       case 'send-due-digests':
         return this.digests.sendDue();
+      default:
+        // A retry enqueued here before retries had a queue of their own: the relay's sweep enqueues its delivery there once overdue.
+        return { skipped: true, job: (job as { name: string }).name };
     }
   }
 }

@@ -14,6 +14,7 @@ import { MaintenanceProcessor } from './maintenance.processor.js';
 import { NotifyProcessor } from './notify.processor.js';
 import { OutboxRelayScheduler } from './outbox-relay.scheduler.js';
 import { SchedulesService } from './schedules.service.js';
+import { WebhookRetriesProcessor } from './webhook-retries.processor.js';
 
 @Module({})
 export class WorkerModule {
@@ -31,7 +32,7 @@ export class WorkerModule {
         SignalsModule,
         NotifyModule,
       ],
-      providers: [MaintenanceProcessor, IngestProcessor, NotifyProcessor, OutboxRelayScheduler, SchedulesService],
+      providers: [MaintenanceProcessor, IngestProcessor, NotifyProcessor, WebhookRetriesProcessor, OutboxRelayScheduler, SchedulesService],
     };
   }
 }

@@ -4,7 +4,12 @@ import type { Job } from 'bullmq';
  * The one source of truth for background work: every queue, every job name,
  * the payload each job carries, and which queue runs it.
  */
-export const QUEUE_NAMES = ['maintenance', 'ingest', 'notify'] as const;
+/**
+ * `webhook-retries` keeps the attempts that wait on receivers known to fail (every retry, and the first
+ * attempt to an endpoint whose last attempt failed) apart from `notify`, so a receiver that times out
+ * holds only those slots, never the first attempts to receivers that answer.
+ */
+export const QUEUE_NAMES = ['maintenance', 'ingest', 'notify', 'webhook-retries'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -22,9 +27,9 @@ export interface JobPayloads {
   'route-unrouted-signals': Record<string, never>;
   /** Fetch one source; `scheduledFor` is the nextFetchAt it was due at, so a job made stale by a change is skipped. */
   'fetch-source': { sourceId: string; scheduledFor: number };
-  /** One HTTP attempt of a webhook delivery; `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
+  /** One HTTP attempt of a webhook delivery (a retry, or a first attempt to a failing endpoint); `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
   'deliver-webhook': { deliveryId: string; attempt: number };
-  /** The first attempts of one event's deliveries (one per interested endpoint), made at once: a fan-out is one job per event. */
+  /** The first attempts of one event's deliveries (one per interested endpoint), made at once: a fan-out is one job per event. Deliveries to failing endpoints are handed to `deliver-webhook`. */
   'deliver-event-webhooks': { outboxEventId: string; deliveryIds: string[] };
   /** The digest tick: each subscriber whose digest period has ended gets its digest (once per subscriber and period). */
   'send-due-digests': Record<string, never>;
@@ -40,7 +45,7 @@ export const JOB_QUEUE = {
   'enqueue-due-sources': 'ingest',
   'fetch-source': 'ingest',
   'route-unrouted-signals': 'ingest',
-  'deliver-webhook': 'notify',
+  'deliver-webhook': 'webhook-retries',
   'deliver-event-webhooks': 'notify',
   'send-due-digests': 'notify',
 } as const satisfies { [Name in JobName]: QueueName };

@@ -103,9 +103,10 @@ export class OutboxRelayService {
       // A job that ran but whose outcome was never written (the write failed) would block its own re-add.
       const firsts = new Set(overdue.filter((delivery) => delivery.attempts === 0).map((delivery) => eventDeliveriesJobId(delivery.outboxEventId)));
       await this.queues.forgetFinished('deliver-event-webhooks', [...firsts]);
+      // A first attempt handed to the retries queue (its endpoint was failing) has a job there too.
       await this.queues.forgetFinished(
         'deliver-webhook',
-        overdue.filter((delivery) => delivery.attempts > 0).map((delivery) => deliveryJobId(delivery.id, delivery.attempts)),
+        overdue.map((delivery) => deliveryJobId(delivery.id, delivery.attempts)),
       );
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not look up the jobs of overdue deliveries; the sweep tries again');
@@ -116,8 +117,8 @@ export class OutboxRelayService {
 
   /**
    * First attempts go out as one job per event (its deliveries to every
-   * interested endpoint), later ones as a job per delivery, each under a
-   * deterministic id.
+   * interested endpoint), later ones as a job per delivery on the retries
+   * queue, each under a deterministic id.
    */
   private async enqueue(deliveries: readonly { id: string; attempts: number; outboxEventId: string }[]): Promise<void> {
     if (deliveries.length === 0) return;

@@ -80,33 +80,51 @@ export class WebhookDeliveryService {
 
   /** The `deliver-webhook` job: the attempt it was enqueued for, unless that attempt already happened (a stale or repeated job). */
   async attemptScheduled(deliveryId: string, attempt: number): Promise<WebhookDeliveryAttempt | null> {
-    const delivery = await this.contexts.submit(deliveryId);
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== attempt) return null;
-    if (!delivery.endpoint.enabled) {
-      await this.prisma.webhookDelivery.updateMany({
-        where: { id: delivery.id, attempts: attempt, status: 'pending' },
-        data: { status: 'failed', nextAttemptAt: null, lastError: 'The endpoint is disabled' },
-      });
-      return null;
-    }
-    return this.attempt(delivery, { retries: true });
+    const delivery = await this.dueDelivery(deliveryId, attempt);
+    return delivery ? this.attempt(delivery, { retries: true }) : null;
   }
 
   /**
    * The `deliver-event-webhooks` job: the first attempt of each of one event's
    * deliveries, all at once (they go to different endpoints). Each is skipped
-   * when already made, as a single attempt is; a failure to record one fails
-   * the job after the others are done, and the relay's sweep retries what is
-   * still due.
+   * when already made, as a single attempt is. A delivery whose endpoint's last
+   * attempt failed is handed to a `deliver-webhook` job on the retries queue
+   * instead: a receiver that is down or times out then holds up only its own
+   * deliveries, not every event's job (and with them every other endpoint),
+   * until it answers again. A failure to record or hand over one fails the job
+   * after the others are done, and the relay's sweep retries what is still due.
    */
-  async attemptFirst(deliveryIds: readonly string[]): Promise<{ succeeded: number; failed: number; skipped: number }> {
-    const outcomes = await Promise.allSettled(deliveryIds.map((id) => this.attemptScheduled(id, 0)));
+  async attemptFirst(deliveryIds: readonly string[]): Promise<{ succeeded: number; failed: number; skipped: number; deferred: number }> {
+    const outcomes = await Promise.allSettled(deliveryIds.map((id) => this.firstAttempt(id)));
     const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
     if (rejected) throw rejected.reason;
-    const attempts = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<WebhookDeliveryAttempt | null>).value);
-    const succeeded = attempts.filter((attempt) => attempt?.succeeded).length;
+    const attempts = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<WebhookDeliveryAttempt | 'deferred' | null>).value);
+    const succeeded = attempts.filter((attempt) => attempt !== 'deferred' && attempt?.succeeded).length;
     const skipped = attempts.filter((attempt) => attempt === null).length;
-    return { succeeded, failed: attempts.length - succeeded - skipped, skipped };
+    const deferred = attempts.filter((attempt) => attempt === 'deferred').length;
+    return { succeeded, failed: attempts.length - succeeded - skipped - deferred, skipped, deferred };
+  }
+
+  private async firstAttempt(deliveryId: string): Promise<WebhookDeliveryAttempt | 'deferred' | null> {
+    const delivery = await this.dueDelivery(deliveryId, 0);
+    if (!delivery) return null;
+    if (delivery.endpoint.failureStreak > 0) {
+      await this.queues.enqueue('deliver-webhook', { deliveryId, attempt: 0 }, { jobId: deliveryJobId(deliveryId, 0) });
+      return 'deferred';
+    }
+    return this.attempt(delivery, { retries: true });
+  }
+
+  /** The delivery, if `attempt` of it is still to be made; one to an endpoint disabled since it was queued fails here, unattempted. */
+  private async dueDelivery(deliveryId: string, attempt: number): Promise<DeliveryContext | null> {
+    const delivery = await this.contexts.submit(deliveryId);
+    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== attempt) return null;
+    if (delivery.endpoint.enabled) return delivery;
+    await this.prisma.webhookDelivery.updateMany({
+      where: { id: delivery.id, attempts: attempt, status: 'pending' },
+      data: { status: 'failed', nextAttemptAt: null, lastError: 'The endpoint is disabled' },
+    });
+    return null;
   }
 
   /** `POST .../deliveries/:id/redeliver`: one attempt now. A pending delivery keeps its retry schedule; a finished one gets just this attempt. */
