@@ -3,11 +3,11 @@ import type { Job } from 'bullmq';
 /**
  * The one source of truth for background work: every queue, every job name,
  * the payload each job carries, and which queue runs it.
- */
-/**
- * `webhook-retries` keeps the attempts that wait on receivers known to fail (every retry, and the first
- * attempt to an endpoint whose last attempt failed) apart from `notify`, so a receiver that times out
- * holds only those slots, never the first attempts to receivers that answer.
+ *
+ * `webhook-retries` keeps the attempts that wait on receivers known to fail
+ * (every retry, and the first attempt to an endpoint whose last attempt failed)
+ * apart from `notify`, so a receiver that times out holds only those slots,
+ * never the first attempts to receivers that answer.
  */
 export const QUEUE_NAMES = ['maintenance', 'ingest', 'notify', 'webhook-retries'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];

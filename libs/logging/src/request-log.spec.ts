@@ -9,7 +9,6 @@ import { requestLogOptions } from './request-log.js';
 interface RequestLine {
   level: number;
   msg: string;
-  reqId?: string;
   req: Record<string, unknown>;
   res: Record<string, unknown>;
 }

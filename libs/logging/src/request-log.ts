@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
 
 /** What a request line says of the request: never its headers, so no credential or cookie can reach a log. */
-export interface LoggedRequest {
+interface LoggedRequest {
   id: unknown;
   method: string | undefined;
   url: string | undefined;
@@ -12,7 +12,7 @@ export interface LoggedRequest {
   userAgent: string | undefined;
 }
 
-export function serializeRequest(request: IncomingMessage & { id?: unknown; originalUrl?: string }): LoggedRequest {
+function serializeRequest(request: IncomingMessage & { id?: unknown; originalUrl?: string }): LoggedRequest {
   return {
     id: request.id,
     method: request.method,
@@ -22,17 +22,17 @@ export function serializeRequest(request: IncomingMessage & { id?: unknown; orig
   };
 }
 
-export function serializeResponse(response: ServerResponse): { statusCode: number } {
+function serializeResponse(response: ServerResponse): { statusCode: number } {
   return { statusCode: response.statusCode };
 }
 
 /**
  * pino-http's options for the request lines: an id per request (the caller's
- * X-Request-Id, or a new one) echoed back, and a line with method, path, status
- * and time, at level error for a 5xx. pino binds the request to a child logger on every request, logged
- * or not, so the request is serialized by hand into a few fields: the default
- * serializer copies every header and then needs redaction to drop the
- * Authorization and Cookie values, which cost more than the rest of the line.
+ * X-Request-Id, or a new one) echoed back, and a line with method, path,
+ * status and time, at level error for a 5xx. pino serializes the request into
+ * a child logger on every request, logged or not, so it is done by hand in a
+ * few fields: the default serializer copies every header, which then needs
+ * redaction to hide the Authorization and Cookie values.
  */
 export function requestLogOptions(options: { autoLogging: boolean }): Options {
   return {
