@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 
 import { PrismaService } from '#db';
 import { OutboxWriter, type OutboxEventInput } from '#events';
-import { signWebhook } from '#notify';
+import { signWebhook, WebhookSender } from '#notify';
 import { auth, createTestApp } from '#test/test-app.js';
 
 const EVENTS = 1_000;
@@ -89,6 +89,31 @@ async function bareLoop(origin: string, secret: string, bodies: readonly { id: s
   return { perSecond: posts.length / seconds, cpuMs: (used.user + used.system) / 1000 };
 }
 
+/**
+ * The worker's own WebhookSender alone, posting the same deliveries with no
+ * queue and no delivery log: what the outbound guard, the pinned keep-alive
+ * pools, the per-host turns, the timeout and the response excerpt cost over a
+ * bare post. It bounds what the whole pipeline can reach.
+ */
+async function senderLoop(sender: WebhookSender, posts: readonly { url: string; id: string; body: string; secret: string }[]): Promise<{ perSecond: number; cpuMs: number }> {
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  // As many callers as the notify jobs in flight hold deliveries (32 events of 20); the sender's per-host turns cap what is on the wire.
+  await Promise.all(
+    Array.from({ length: CONCURRENCY * ENDPOINTS }, async () => {
+      while (next < posts.length) {
+        const post = posts[next++]!;
+        const response = await sender.send({ url: post.url, webhookId: post.id, body: post.body, secrets: [post.secret] });
+        if (!response.succeeded) throw new Error(`The sender's post failed: ${response.error}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: posts.length / seconds, cpuMs: (used.user + used.system) / 1000 };
+}
+
 const bodyOf = (event: { type: string; createdAt: Date; payload: unknown }): string => JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.payload });
 
 /**
@@ -137,6 +162,10 @@ export async function run(): Promise<void> {
       secrets[0]!,
       stored.map((event) => ({ id: event.id, body: bodyOf(event) })),
     );
+    const alone = await senderLoop(
+      t.worker!.get(WebhookSender),
+      stored.flatMap((event) => secrets.map((secret, endpoint) => ({ url: `${receiver.origin}/sender/${endpoint}`, id: event.id, body: bodyOf(event), secret }))),
+    );
     const barePerSecond = bare.perSecond;
     const bareCpuMsPerPost = bare.cpuMs / DELIVERIES;
     const pipelineCpuMsPerDelivery = pipelineCpuMs / DELIVERIES;
@@ -148,6 +177,10 @@ export async function run(): Promise<void> {
     process.stdout.write(`ratio ${ratio.toFixed(2)}x (target >= ${RATIO_TARGET}x: ${ratio >= RATIO_TARGET ? 'met' : 'NOT met'})\n`);
     process.stdout.write(
       `CPU of this process: ${pipelineCpuMsPerDelivery.toFixed(3)} ms per delivery against ${bareCpuMsPerPost.toFixed(3)} ms per bare post (${(bareCpuMsPerPost / pipelineCpuMsPerDelivery).toFixed(2)}x)\n`,
+    );
+    process.stdout.write(
+      `the sender alone (no queue, no delivery log): ${alone.perSecond.toFixed(0)} posts/s, ${(alone.perSecond / barePerSecond).toFixed(2)}x the bare loop; ` +
+        `${(alone.cpuMs / DELIVERIES).toFixed(3)} ms CPU per post\n`,
     );
     process.stdout.write(
       `peak RSS ${peakMb.toFixed(0)} MB, ${(bootRss / 1024 / 1024).toFixed(0)} MB when booted (target < ${MEMORY_TARGET_MB} MB: ${peakMb < MEMORY_TARGET_MB ? 'met' : 'NOT met'})\n`,
