@@ -64,18 +64,21 @@ describe('a worker whose Redis is down', () => {
     const queueWarnings = lines().filter((line) => line.context === 'Queues');
     expect(queueWarnings.length).toBeGreaterThan(0);
     expect(queueWarnings.every((line) => String(line.msg).includes('ECONNREFUSED'))).toBe(true);
-    // One line per queue or worker per window (3 queues, 3 workers), however often each reconnected.
+    // One line per queue or worker per window (a worker for each queue), however often each reconnected.
     expect(queueWarnings.length).toBeLessThanOrEqual(QUEUE_NAMES.length * 2);
 
     await redis.start();
     await until(() => output.includes('Job schedulers are in place'), 30_000, 'schedulers not in place after Redis came back', said);
 
     await redis.stop();
-    const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => worker!.once('exit', (code, signal) => resolve({ code, signal })));
     const stoppedAt = Date.now();
     worker.kill('SIGTERM');
-    expect(await exited).toBe(1);
+    const { code, signal } = await exited;
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-    expect(output).toContain('did not stop within 2 s of SIGTERM');
+    // A queue whose Redis is gone may never close: then the grace period ends the stop, with code 1 and a word why.
+    // A close that still got through before the connections noticed ends it as Nest does, by the signal itself.
+    if (code === 1) expect(output).toContain('did not stop within 2 s of SIGTERM');
+    else expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
   }, 90_000);
 });
