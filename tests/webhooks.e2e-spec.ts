@@ -206,6 +206,9 @@ describe('webhooks', () => {
       await writeSignalEvents(events);
       await eventually(() => (receiver.at('/prompt').length === events + 1 ? true : null), 10_000, 'every event at the receiver that answers');
       expect(receiver.holding('/hanging')).toBeGreaterThan(0);
+      const metrics = (await t.http.get('/metrics')).text;
+      expect(metrics).toMatch(/^bellwether_webhook_endpoints\{state="failing"\} 1$/m);
+      expect(Number(/^bellwether_webhook_deliveries_pending (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(receiver.holding('/hanging'));
 
       receiver.release('/hanging', 204);
       await eventually(
@@ -216,6 +219,7 @@ describe('webhooks', () => {
       const answered = receiver.at('/hanging').filter((delivery) => delivery.status === 204);
       expect(new Set(answered.map((delivery) => delivery.headers['webhook-id'])).size).toBe(events + 1);
       for (const delivery of answered) expect(() => verifyWebhook(hanging.secret, delivery)).not.toThrow();
+      expect((await t.http.get('/metrics')).text).toMatch(/^bellwether_webhook_endpoints\{state="failing"\} 0$/m);
     });
 
     it('delivers to a receiver that was down when the event was written, once it is back', async () => {

@@ -34,6 +34,13 @@ export function toOutboxEventRecord(row: Pick<OutboxEvent, 'id' | 'type' | 'pred
   return { id: row.id, type: row.type, predictionId: row.predictionId, payload: row.payload, createdAt: row.createdAt } as unknown as OutboxEventRecord;
 }
 
+/** Webhook delivery at a glance, as /metrics reports it. */
+export interface WebhookBacklog {
+  pending: number;
+  oldestDueLatenessSeconds: number;
+  endpoints: { ok: number; failing: number; disabled: number };
+}
+
 /**
  * One HTTP attempt of a webhook delivery at a time, signed as Standard Webhooks
  * asks (the `webhook-id` is the event's id, the same on every attempt, so a
@@ -125,6 +132,24 @@ export class WebhookDeliveryService {
       data: { status: 'failed', nextAttemptAt: null, lastError: 'The endpoint is disabled' },
     });
     return null;
+  }
+
+  /** For /metrics: deliveries still to be made and how late the most overdue attempt is, and how many endpoints answer, fail or are disabled. */
+  async backlog(now = new Date()): Promise<WebhookBacklog> {
+    const [pending, endpoints] = await Promise.all([
+      this.prisma.webhookDelivery.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { nextAttemptAt: true } }),
+      this.prisma.webhookEndpoint.findMany({ select: { enabled: true, failureStreak: true } }),
+    ]);
+    const oldest = pending._min.nextAttemptAt;
+    return {
+      pending: pending._count._all,
+      oldestDueLatenessSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+      endpoints: {
+        ok: endpoints.filter((endpoint) => endpoint.enabled && endpoint.failureStreak === 0).length,
+        failing: endpoints.filter((endpoint) => endpoint.enabled && endpoint.failureStreak > 0).length,
+        disabled: endpoints.filter((endpoint) => !endpoint.enabled).length,
+      },
+    };
   }
 
   /** `POST .../deliveries/:id/redeliver`: one attempt now. A pending delivery keeps its retry schedule; a finished one gets just this attempt. */

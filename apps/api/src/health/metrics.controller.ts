@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Gauge, register } from 'prom-client';
 
 import { SchedulerLivenessService } from '#jobs';
+import { WebhookDeliveryService } from '#notify';
 import { DueSourcesScheduler, HostFetchSlots, SourceFetchCounter } from '#signals';
 
 import { Public } from '../auth/auth.decorators.js';
@@ -22,8 +23,9 @@ function storedCounter(name: string, help: string, labelNames: string[]): Counte
 
 /**
  * Prometheus scrape endpoint: process metrics, the HTTP metrics recorded by
- * HttpMetricsInterceptor, and the state of the scheduled work read from
- * PostgreSQL at each scrape (so any API replica reports the cluster's view).
+ * HttpMetricsInterceptor, and the state of the scheduled work and of webhook
+ * delivery read from PostgreSQL at each scrape (so any API replica reports the
+ * cluster's view).
  */
 @ApiExcludeController()
 @Public()
@@ -36,12 +38,16 @@ export class MetricsController {
   private readonly oldestDueLateness = gauge('bellwether_sources_oldest_due_lateness_seconds', 'How late the most overdue due source is');
   private readonly fetches = storedCounter('bellwether_source_fetches_total', 'Scheduled source fetches run by the workers, by outcome (rate() gives fetches per second)', ['outcome']);
   private readonly hostSlots = gauge('bellwether_fetch_host_requests_in_flight', 'Requests in flight per host across the cluster (the limit is 3)', ['host']);
+  private readonly deliveriesPending = gauge('bellwether_webhook_deliveries_pending', 'Webhook deliveries still to be made: due now or waiting for a retry');
+  private readonly deliveriesLateness = gauge('bellwether_webhook_deliveries_oldest_due_lateness_seconds', 'How late the most overdue webhook delivery attempt is');
+  private readonly webhookEndpoints = gauge('bellwether_webhook_endpoints', 'Webhook endpoints by state: ok, failing (its last attempt failed) or disabled', ['state']);
 
   constructor(
     private readonly liveness: SchedulerLivenessService,
     private readonly dueSources: DueSourcesScheduler,
     private readonly fetchCounter: SourceFetchCounter,
     private readonly fetchHosts: HostFetchSlots,
+    private readonly webhookDeliveries: WebhookDeliveryService,
   ) {
     // prom-client's registry is process-wide; collecting twice would throw on duplicate names.
     if (!defaultMetricsCollected) {
@@ -59,11 +65,12 @@ export class MetricsController {
 
   private async refreshScheduledWork(): Promise<void> {
     const now = new Date();
-    const [statuses, backlog, fetches, inFlight] = await Promise.all([
+    const [statuses, backlog, fetches, inFlight, webhooks] = await Promise.all([
       this.liveness.statuses(now),
       this.dueSources.backlog(now),
       this.fetchCounter.clusterTotals(),
       this.fetchHosts.inUse(),
+      this.webhookDeliveries.backlog(now),
     ]);
     this.schedulerAge.reset();
     this.schedulerOverdue.reset();
@@ -80,5 +87,8 @@ export class MetricsController {
     }
     this.hostSlots.reset();
     for (const [host, held] of inFlight) this.hostSlots.set({ host }, held);
+    this.deliveriesPending.set(webhooks.pending);
+    this.deliveriesLateness.set(webhooks.oldestDueLatenessSeconds);
+    for (const [state, count] of Object.entries(webhooks.endpoints)) this.webhookEndpoints.set({ state }, count);
   }
 }
