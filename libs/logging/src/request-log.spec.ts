@@ -25,6 +25,8 @@ async function loggingServer(): Promise<{ origin: string; lines: RequestLine[]; 
   const log = pinoHttp({ level: 'info', ...requestLogOptions({ autoLogging: true }) }, sink);
   const server = http.createServer((request, response) => {
     log(request, response);
+    // As Nest does on paths outside the global prefix: the same middleware mounted twice.
+    if (request.url?.startsWith('/twice')) log(request, response);
     response.writeHead(request.url?.startsWith('/broken') ? 500 : 204).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +65,14 @@ describe('request log lines', () => {
     const raw = JSON.stringify(line);
     expect(raw).not.toContain('topsecret');
     expect(raw).not.toContain('cookie-secret');
+  });
+
+  it('is one line per request, even where the middleware runs twice', async () => {
+    await fetch(`${server.origin}/twice`);
+    await fetch(`${server.origin}/v1/once`);
+    await until(() => server.lines.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.lines.map((line) => line.req.url)).toEqual(['/twice', '/v1/once']);
   });
 
   it('makes an id when the caller sends none or an unusable one, and logs a 5xx as an error', async () => {

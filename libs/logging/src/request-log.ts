@@ -35,8 +35,15 @@ function serializeResponse(response: ServerResponse): { statusCode: number } {
  * redaction to hide the Authorization and Cookie values.
  */
 export function requestLogOptions(options: { autoLogging: boolean }): Options {
+  // Nest mounts the logging middleware twice on paths outside the /v1 prefix (/app, /health, /metrics): one line each all the same.
+  const logged = new WeakSet<IncomingMessage>();
+  const loggedBefore = (request: IncomingMessage): boolean => {
+    if (logged.has(request)) return true;
+    logged.add(request);
+    return false;
+  };
   return {
-    autoLogging: options.autoLogging,
+    autoLogging: options.autoLogging && { ignore: loggedBefore },
     wrapSerializers: false,
     serializers: { req: serializeRequest, res: serializeResponse },
     // A 5xx is the service's failure, which an operator filtering on errors must see; anything else is the caller's business.
