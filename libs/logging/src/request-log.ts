@@ -35,7 +35,8 @@ function serializeResponse(response: ServerResponse): { statusCode: number } {
  * redaction to hide the Authorization and Cookie values.
  */
 export function requestLogOptions(options: { autoLogging: boolean }): Options {
-  // Nest mounts the logging middleware twice on paths outside the /v1 prefix (/app, /health, /metrics): one line each all the same.
+  // On a path outside the /v1 prefix (/app, /health, /metrics) Nest mounts the logging middleware twice, for the excluded
+  // path and again for the controller route it covers; the request still gets one line.
   const logged = new WeakSet<IncomingMessage>();
   const loggedBefore = (request: IncomingMessage): boolean => {
     if (logged.has(request)) return true;
