@@ -287,7 +287,7 @@ function predictionJson(row: PredictionRow, team: { probability: number; forecas
 
 async function listPredictions(pool: pg.Pool): Promise<unknown> {
   const limit = 50;
-  const { rows } = await pool.query<PredictionRow>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" ORDER BY "id" LIMIT $1`, [limit + 1]);
+  const { rows } = await pool.query<PredictionRow>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" p ORDER BY p."id" LIMIT $1`, [limit + 1]);
   const page = rows.slice(0, limit);
   const teamById = await teams(pool, page.map((row) => row.id));
   return { items: page.map((row) => predictionJson(row, teamById.get(row.id))), nextCursor: rows.length > limit ? Buffer.from(page.at(-1)!.id).toString('base64url') : null };

@@ -251,6 +251,13 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
       expect(shown.body).toMatchObject({ teamForecasters: 2 });
       expect(shown.body.teamProbability).toBeCloseTo(team, 14);
       expect(shown.body.probability).toBeCloseTo(0.75, 14);
+      // The list reads a page's team forecasts in the same statement as the page: the same numbers as the prediction alone.
+      const unforecast = await createPrediction();
+      const listed = await t.http.get('/v1/predictions?limit=100').set(auth(viewer));
+      expect(listed.status).toBe(200);
+      const listedItem = (id: string) => (listed.body.items as { id: string }[]).find((item) => item.id === id);
+      expect(listedItem(prediction.id)).toMatchObject({ teamForecasters: 2, teamProbability: shown.body.teamProbability, probability: shown.body.probability });
+      expect(listedItem(unforecast.id)).toMatchObject({ teamForecasters: 0, teamProbability: null });
       const series = await t.http.get(`/v1/predictions/${prediction.slug}/history`).set(auth(viewer));
       expect(series.body.items[0].teamProbability).toBeNull();
       expect(series.body.items.at(-1).teamProbability).toBeCloseTo(team, 14);

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
-import { aggregateForecast, DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
+import { DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
 import { IdempotencyKeysRepository, PrismaService, SqlPool, type Forecast, type Prediction } from '#db';
 
 import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
 import { PredictionsService } from './predictions.service.js';
+import { teamOf, type TeamForecast } from './team-forecast.js';
 
 export interface ForecastInput {
   probability: number;
@@ -16,14 +17,6 @@ export interface Forecaster {
   /** `apikey:<id>`, as the audit trail names whoever acted. */
   actor: string;
   name: string;
-}
-
-/** The team forecast: the geometric mean of the odds of each analyst's latest forecast. */
-export interface TeamForecast {
-  probability: number;
-  forecasters: number;
-  /** When the latest of those forecasts was made. */
-  asOf: Date;
 }
 
 export interface AnalystForecasts {
@@ -123,12 +116,6 @@ export class ForecastsService {
     });
     return teamTrackPoints(forecasts.map((forecast) => ({ member: forecast.forecaster, at: forecast.createdAt, probability: forecast.probability })));
   }
-}
-
-function teamOf(latest: readonly Forecast[]): TeamForecast | null {
-  const probability = aggregateForecast(latest.map((forecast) => forecast.probability));
-  if (probability === null) return null;
-  return { probability, forecasters: latest.length, asOf: new Date(Math.max(...latest.map((forecast) => forecast.createdAt.getTime()))) };
 }
 
 /** The team forecast in force at `at`, from a series of team points (oldest first); null before the first forecast. */

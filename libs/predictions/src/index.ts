@@ -34,6 +34,7 @@ export {
   PredictionsService,
   type ConfidenceMove,
   type NewPrediction,
+  type PredictionWithTeam,
   type PredictionTextEdit,
   type Resolution,
   type ResolutionOutcome,
@@ -55,8 +56,8 @@ export {
   type Forecaster,
   type ForecastHistory,
   type ForecastInput,
-  type TeamForecast,
 } from './forecasts.service.js';
+export { type TeamForecast } from './team-forecast.js';
 export { countsFrom, isAfterTheFact, TrackScoringService, type ScoredTrack } from './track-scoring.service.js';
 export {
   ARCHIVE_FORMAT,

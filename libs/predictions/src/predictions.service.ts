@@ -8,7 +8,11 @@ import { AuditTrailService } from './audit-trail.service.js';
 import { confidenceChangedPayload } from './confidence-event.js';
 import { dayNumber, PredictionDeadlinesService } from './prediction-deadlines.service.js';
 import { assertOpenForMoves, CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
+import { TEAM_FORECAST_JOIN, teamFromColumns, type TeamForecast, type TeamForecastColumns } from './team-forecast.js';
 import { TrackScoringService } from './track-scoring.service.js';
+
+/** A prediction as lists show it: with the team forecast beside the model's. */
+export type PredictionWithTeam = Prediction & { team: TeamForecast | null };
 
 export interface NewPrediction {
   slug: string;
@@ -69,15 +73,17 @@ export class PredictionsService {
   ) {}
 
   /** A page of predictions in id order; the most read list, so one prepared statement. */
-  async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<Prediction>> {
-    const rows = await this.sql.query<Prediction>(
-      `SELECT ${PREDICTION_COLUMNS} FROM "Prediction"
-        WHERE "id" > $1::uuid AND ($2::text IS NULL OR "status"::text = $2)
-        ORDER BY "id" LIMIT $3`,
+  /** A page of predictions, each with its team forecast, read in one statement. */
+  async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<PredictionWithTeam>> {
+    const rows = await this.sql.query<Prediction & TeamForecastColumns>(
+      `SELECT ${PREDICTION_COLUMNS}, team."teamProbabilities", team."teamAsOf" FROM "Prediction" p ${TEAM_FORECAST_JOIN}
+        WHERE p."id" > $1::uuid AND ($2::text IS NULL OR p."status"::text = $2)
+        ORDER BY p."id" LIMIT $3`,
       [decodeCursor(request.cursor) ?? NIL_UUID, request.status ?? null, request.limit + 1],
       'predictions-page',
     );
-    return toPage(rows, request.limit);
+    const page = toPage(rows, request.limit);
+    return { ...page, items: page.items.map(({ teamProbabilities, teamAsOf, ...prediction }) => ({ ...prediction, team: teamFromColumns({ teamProbabilities, teamAsOf }) })) };
   }
 
   /** Predictions are addressable by id or by slug. */

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { calibrationTable, meanBrier, type CalibrationBin, type Outcome, type ResolvedForecast } from '#core';
 import { PrismaService, SqlPool, type Prediction, type PredictionStatus } from '#db';
 
-import { ForecastsService, type TeamForecast } from './forecasts.service.js';
+import { ForecastsService } from './forecasts.service.js';
+import type { TeamForecast } from './team-forecast.js';
 import { PredictionsService } from './predictions.service.js';
 import { TrackScoringService, type ScoredTrack } from './track-scoring.service.js';
 

@@ -60,8 +60,7 @@ export class PredictionsController {
   @ApiOkResponse({ type: PredictionPageDto })
   async list(@Query() query: PredictionListQueryDto): Promise<PredictionPageDto> {
     const page = await this.predictions.list(query);
-    const teams = await this.forecasts.teamForecasts(page.items.map((prediction) => prediction.id));
-    return { items: page.items.map((prediction) => toPredictionDto(prediction, teams.get(prediction.id))), nextCursor: page.nextCursor };
+    return { items: page.items.map((prediction) => toPredictionDto(prediction, prediction.team)), nextCursor: page.nextCursor };
   }
 
   @Post()
