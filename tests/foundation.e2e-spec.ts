@@ -209,6 +209,26 @@ describe('foundation: auth, conventions and the first endpoints', () => {
       const metrics = await t.http.get('/metrics');
       expect(metrics.text).toContain('process_cpu_user_seconds_total');
     });
+
+    it('counts each request in /metrics under the status it was answered with, refusals and errors included', async () => {
+      const count = async (labels: string): Promise<number> => {
+        const text = (await t.http.get('/metrics')).text;
+        const line = text.split('\n').find((candidate) => candidate.startsWith(`bellwether_http_request_duration_seconds_count{${labels}}`));
+        return line ? Number(line.split(' ').at(-1)) : 0;
+      };
+      const cases: [labels: string, request: () => Promise<unknown>][] = [
+        ['method="GET",route="/v1/predictions",status="200"', () => t.http.get('/v1/predictions').set(auth(t.adminKey))],
+        ['method="GET",route="/v1/predictions",status="400"', () => t.http.get('/v1/predictions?limit=abc').set(auth(t.adminKey))],
+        ['method="GET",route="/v1/predictions/:idOrSlug",status="404"', () => t.http.get('/v1/predictions/no-such-prediction').set(auth(t.adminKey))],
+        ['method="GET",route="/v1/predictions",status="401"', () => t.http.get('/v1/predictions').set(auth('bw_AAAAAAAA_notarealkeynotarealkey00'))],
+        ['method="GET",route="unmatched",status="404"', () => t.http.get('/v1/no-such-route').set(auth(t.adminKey))],
+      ];
+      for (const [labels, request] of cases) {
+        const before = await count(labels);
+        await request();
+        expect({ labels, added: (await count(labels)) - before }).toEqual({ labels, added: 1 });
+      }
+    });
   });
 
   describe('the audit table', () => {

@@ -12,6 +12,7 @@ import { ApiKeysService } from '#auth';
 import { ApiModule } from './api.module.js';
 import { authenticateBeforeBody, shouldParseJson } from './auth/authenticate-before-body.js';
 import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
+import { recordHttpMetrics } from './health/http-metrics.js';
 import { answerClientErrorsWithProblems } from './http/client-error-problems.js';
 import { createOpenApiDocument } from './http/openapi-document.js';
 import { refuseDeepJson } from './http/request-text.guard.js';
@@ -29,6 +30,7 @@ export async function createApiApp(config: AppConfig, database: DatabaseConnecti
   // Naming the framework tells an attacker where to start; it helps no client.
   app.disable('x-powered-by');
   answerClientErrorsWithProblems(app.getHttpServer());
+  app.use(recordHttpMetrics());
   app.use(authenticateBeforeBody(app.get(ApiKeysService)));
   // Nest's options type leaves out `verify` (it uses it for rawBody, which is off here); Nest passes it on to body-parser as it is.
   const jsonOptions = { limit: '2mb', verify: refuseDeepJson, type: shouldParseJson } as NestExpressBodyParserOptionsFor<'json'>;

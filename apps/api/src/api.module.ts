@@ -20,7 +20,6 @@ import { ArchiveService } from './export/archive.service.js';
 import { ExportController } from './export/export.controller.js';
 import { ForecastsController } from './forecasts/forecasts.controller.js';
 import { HealthController } from './health/health.controller.js';
-import { HttpMetricsInterceptor } from './health/http-metrics.interceptor.js';
 import { MetricsController } from './health/metrics.controller.js';
 import { QueueHealthIndicator } from './health/queue-health.indicator.js';
 import { SchedulerHealthIndicator } from './health/scheduler-health.indicator.js';
@@ -86,7 +85,6 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_GUARD, useClass: RequestTextGuard },
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         RateLimitStorage,
         QueueHealthIndicator,

@@ -23,7 +23,7 @@ function storedCounter(name: string, help: string, labelNames: string[]): Counte
 
 /**
  * Prometheus scrape endpoint: process metrics, the HTTP metrics recorded by
- * HttpMetricsInterceptor, and the state of the scheduled work and of webhook
+ * recordHttpMetrics, and the state of the scheduled work and of webhook
  * delivery read from PostgreSQL at each scrape (so any API replica reports the
  * cluster's view).
  */
