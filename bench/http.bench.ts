@@ -13,6 +13,8 @@ import { adminQuery, createTestDatabase, TEST_REDIS_URL } from '#test/test-datab
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const WARM_UP_SECONDS = 2;
+/** Each server's SECONDS are measured in this many alternating turns. */
+const SLICES = 3;
 const CONCURRENCIES = [1, 10, 50] as const;
 const SPREAD = 5;
 const AIM = 0.6;
@@ -54,24 +56,45 @@ function rssMb(child: ChildProcess): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function drive(origin: string, connections: number, seconds: number, request: autocannon.Request): Promise<Run> {
-  const result = await autocannon({ url: origin, connections, duration: seconds, requests: [request] });
+/** One slice of load on one server, its latency histogram kept for merging with the other slices. */
+async function slice(origin: string, connections: number, seconds: number, request: autocannon.Request): Promise<autocannon.Result> {
+  return autocannon({ url: origin, connections, duration: seconds, requests: [request], skipAggregateResult: true });
+}
+
+/** Slices of one server merged into one run: requests over the time measured, latency from the merged histograms. */
+function merge(origin: string, connections: number, slices: readonly autocannon.Result[]): Run {
+  const raw = slices as unknown as readonly { totalCompletedRequests: number; duration: number }[];
+  // autocannon's own merge of runs made with skipAggregateResult (not in its type definitions).
+  const { aggregateResult } = autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: autocannon.Options): autocannon.Result };
+  const merged = aggregateResult([...slices], { url: origin, connections });
+  const seconds = raw.reduce((sum, result) => sum + result.duration, 0);
   return {
-    requestsPerSecond: result.requests.average,
-    meanMs: result.latency.mean,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    requestsPerSecond: raw.reduce((sum, result) => sum + result.totalCompletedRequests, 0) / seconds,
+    meanMs: merged.latency.mean,
+    p99Ms: merged.latency.p99,
+    non2xx: merged.non2xx,
+    errors: merged.errors + merged.timeouts,
   };
 }
 
-/** Warm up, then measure; Bellwether and bare alternate which goes first, so neither always gets the quieter moment. */
+/**
+ * Warm both up, then measure in SLICES turns of SECONDS / SLICES each, the servers
+ * alternating (A B B A A B ...): a slow spell of a shared machine then falls on
+ * both alike instead of on whichever ran through it, and the ratio stays a ratio
+ * of the same moments.
+ */
 async function pair(servers: readonly Server[], connections: number, request: (server: Server) => autocannon.Request, order: number): Promise<Record<Server['name'], Run>> {
-  const ordered = order % 2 === 0 ? servers : [...servers].reverse();
+  const first = order % 2 === 0 ? servers : [...servers].reverse();
+  for (const server of first) await slice(server.origin, connections, WARM_UP_SECONDS, request(server));
+  const slices: Record<Server['name'], autocannon.Result[]> = { bellwether: [], bare: [] };
+  for (let turn = 0; turn < SLICES; turn++) {
+    for (const server of turn % 2 === 0 ? first : [...first].reverse()) {
+      slices[server.name].push(await slice(server.origin, connections, SECONDS / SLICES, request(server)));
+    }
+  }
   const runs = {} as Record<Server['name'], Run>;
-  for (const server of ordered) {
-    await drive(server.origin, connections, WARM_UP_SECONDS, request(server));
-    runs[server.name] = await drive(server.origin, connections, SECONDS, request(server));
+  for (const server of servers) {
+    runs[server.name] = merge(server.origin, connections, slices[server.name]);
     if (runs[server.name].non2xx > 0 || runs[server.name].errors > 0) {
       process.stdout.write(`  ${server.name}: ${runs[server.name].non2xx} non-2xx answers, ${runs[server.name].errors} errors\n`);
     }
@@ -163,7 +186,7 @@ export async function run(): Promise<void> {
     redis.disconnect();
     process.stdout.write(
       `machine: ${machine.length} cores (${machine[0]?.model.trim()}), ${fixed(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg().map((load) => fixed(load, 2)).join(' ')}; ` +
-        `Node ${process.version}, PostgreSQL ${pgVersion}, Redis ${redisVersion}; ${SECONDS} s per run after ${WARM_UP_SECONDS} s of warm-up\n`,
+        `Node ${process.version}, PostgreSQL ${pgVersion}, Redis ${redisVersion}; ${SECONDS} s per server per workload in ${SLICES} alternating turns, after ${WARM_UP_SECONDS} s of warm-up\n`,
     );
 
     const rows: string[] = [];
