@@ -67,6 +67,22 @@ describe('hostile input', () => {
     expect((await t.http.get('/v1/audit/verify').set(auth(t.adminKey))).body).toMatchObject({ ok: true, brokenCount: 0 });
   });
 
+  it('answers JSON as UTF-8 with the length in bytes, so text beyond ASCII arrives whole', async () => {
+    const title = 'Huawei Ascend → 50% of 国产 AI chips, naïvely 🚀';
+    const created = await t.http
+      .post('/v1/predictions')
+      .set(auth(t.adminKey))
+      .send({ slug: 'utf8-answer', title, statement: 'Ünïcode.', resolutionCriteria: 'None.', prior: 0.4, deadline: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(created.status).toBe(201);
+    for (const path of ['/v1/predictions/utf8-answer', '/v1/predictions?limit=200']) {
+      const response = await t.http.get(path).set(auth(t.adminKey));
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
+      expect(Buffer.byteLength(response.text)).toBeGreaterThan(response.text.length);
+      expect(JSON.stringify(response.body)).toContain(JSON.stringify(title));
+    }
+  });
+
   it('refuses NUL in a body, a query and a path with a 400 naming where', async () => {
     const body = await t.http.post('/v1/evidence').set(auth(t.adminKey)).send({ summary: 'a\u0000b', impacts: [{ prediction: 'deepseek-blacklisted-12m', likelihoodRatio: 2 }] });
     expect([body.status, body.body.errors[0].field]).toEqual([400, 'summary']);

@@ -14,6 +14,7 @@ import { authenticateBeforeBody, shouldParseJson } from './auth/authenticate-bef
 import { setUpWebApp, WEB_APP_ROUTES } from './app/web-app-setup.js';
 import { recordHttpMetrics } from './health/http-metrics.js';
 import { answerClientErrorsWithProblems } from './http/client-error-problems.js';
+import { JsonExpressAdapter } from './http/json-express-adapter.js';
 import { createOpenApiDocument } from './http/openapi-document.js';
 import { refuseDeepJson } from './http/request-text.guard.js';
 import { MAX_OPML_BYTES, OPML_CONTENT_TYPES } from './sources/opml-request-body.js';
@@ -22,7 +23,7 @@ const UNPREFIXED_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
 /** Builds the HTTP application (not yet listening): used by main.ts, the embedded entry and the e2e tests alike. */
 export async function createApiApp(config: AppConfig, database: DatabaseConnection): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, database), {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, database), new JsonExpressAdapter(), {
     bufferLogs: true,
     rawBody: false,
   });
