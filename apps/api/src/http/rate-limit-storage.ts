@@ -9,15 +9,26 @@ export interface RateLimitHit {
   resetInMs: number;
 }
 
-/** Counts a hit in a fixed window that starts with its first hit; answers the count and the window's milliseconds left. */
+/**
+ * Counts a hit on each key in a fixed window that starts with its first hit;
+ * answers each key's count and the window's milliseconds left, in order.
+ */
 const HIT_SCRIPT = `
-local hits = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+local answer = {}
+for index, key in ipairs(KEYS) do
+  local hits = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, ARGV[1])
+    ttl = tonumber(ARGV[1])
+  end
+  answer[index * 2 - 1] = hits
+  answer[index * 2] = ttl
 end
-return { hits, ttl }`;
+return answer`;
+
+/** The script as an ioredis command: sent by its SHA (EVALSHA), the text only when Redis does not know it yet. */
+type CountingRedis = Redis & { countHits(...keysAndWindow: (string | number)[]): Promise<number[]> };
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -30,7 +41,7 @@ const SWEEP_EVERY_MS = 60_000;
 @Injectable()
 export class RateLimitStorage implements OnModuleDestroy {
   private readonly logger = new Logger('RateLimits');
-  private readonly redis: Redis | null = null;
+  private readonly redis: CountingRedis | null = null;
   private readonly prefix: string;
   private readonly windows = new Map<string, { hits: number; endsAt: number }>();
   private lastSweep = Date.now();
@@ -40,24 +51,28 @@ export class RateLimitStorage implements OnModuleDestroy {
     this.prefix = `${config.QUEUE_PREFIX}:rate-limit:`;
     if (config.REDIS_URL) {
       // No offline queue and a short timeout: a request never waits for Redis to come back.
-      this.redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250, connectionName: 'bellwether-rate-limits' });
-      this.redis.on('error', () => undefined);
+      const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250, connectionName: 'bellwether-rate-limits' });
+      redis.on('error', () => undefined);
+      redis.defineCommand('countHits', { lua: HIT_SCRIPT });
+      this.redis = redis as CountingRedis;
     }
   }
 
-  async hit(key: string, windowMs: number): Promise<RateLimitHit> {
+  /** One hit on each key, counted in one round trip; the answers in the keys' order. */
+  async hit(keys: readonly string[], windowMs: number): Promise<RateLimitHit[]> {
+    if (keys.length === 0) return [];
     if (this.redis?.status === 'ready') {
       try {
-        const [hits, resetInMs] = (await this.redis.eval(HIT_SCRIPT, 1, `${this.prefix}${key}`, windowMs)) as [number, number];
+        const answer = await this.redis.countHits(keys.length, ...keys.map((key) => `${this.prefix}${key}`), windowMs);
         this.warned = false;
-        return { hits, resetInMs };
+        return keys.map((_key, index) => ({ hits: answer[index * 2]!, resetInMs: answer[index * 2 + 1]! }));
       } catch (error) {
         this.warnOnce(error);
       }
     } else if (this.redis) {
       this.warnOnce(new Error(`Redis is ${this.redis.status}`));
     }
-    return this.hitInMemory(key, windowMs);
+    return keys.map((key) => this.hitInMemory(key, windowMs));
   }
 
   onModuleDestroy(): void {

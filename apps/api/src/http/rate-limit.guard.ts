@@ -42,16 +42,20 @@ export class RateLimitGuard implements CanActivate {
     if (this.config.RATE_LIMIT_PER_KEY > 0 && request.principal) {
       limits.push({ key: `key:${request.principal.keyId}`, limit: this.config.RATE_LIMIT_PER_KEY, whose: 'this API key' });
     }
-    for (const { key, limit, whose } of limits) {
-      const { hits, resetInMs } = await this.storage.hit(key, windowMs);
-      if (hits > limit) {
-        const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
-        context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-        throw new HttpException(
-          `Too many requests from ${whose}: at most ${limit} per ${this.config.RATE_LIMIT_WINDOW_SECONDS} s; retry after ${retryAfter} s`,
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
-      }
+    // Both limits count every request, in one round trip to Redis.
+    const counted = await this.storage.hit(
+      limits.map((limit) => limit.key),
+      windowMs,
+    );
+    for (const [index, { limit, whose }] of limits.entries()) {
+      const { hits, resetInMs } = counted[index]!;
+      if (hits <= limit) continue;
+      const retryAfter = Math.max(1, Math.ceil(resetInMs / 1000));
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
+      throw new HttpException(
+        `Too many requests from ${whose}: at most ${limit} per ${this.config.RATE_LIMIT_WINDOW_SECONDS} s; retry after ${retryAfter} s`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     return true;
   }
