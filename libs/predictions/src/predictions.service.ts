@@ -83,7 +83,7 @@ export class PredictionsService {
       'predictions-page',
     );
     const page = toPage(rows, request.limit);
-    return { ...page, items: page.items.map(({ teamProbabilities, teamAsOf, ...prediction }) => ({ ...prediction, team: teamFromColumns({ teamProbabilities, teamAsOf }) })) };
+    return { ...page, items: page.items.map(withTeam) };
   }
 
   /** Predictions are addressable by id or by slug. */
@@ -94,6 +94,19 @@ export class PredictionsService {
       : await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "slug" = $1`, [idOrSlug], 'prediction-by-slug');
     if (!prediction) throw new NotFoundError('Prediction', idOrSlug, field);
     return prediction;
+  }
+
+  /** A prediction with its team forecast, read in one statement. */
+  async getWithTeam(idOrSlug: string): Promise<PredictionWithTeam> {
+    const byId = isUuid(idOrSlug);
+    const [row] = await this.sql.query<Prediction & TeamForecastColumns>(
+      `SELECT ${PREDICTION_COLUMNS}, team."teamProbabilities", team."teamAsOf" FROM "Prediction" p ${TEAM_FORECAST_JOIN}
+        WHERE ${byId ? 'p."id" = $1::uuid' : 'p."slug" = $1'}`,
+      [byId ? idOrSlug.toLowerCase() : idOrSlug],
+      byId ? 'prediction-with-team-by-id' : 'prediction-with-team-by-slug',
+    );
+    if (!row) throw new NotFoundError('Prediction', idOrSlug, 'idOrSlug');
+    return withTeam(row);
   }
 
   /** The predictions among `ids` that exist (in no particular order). */
@@ -322,4 +335,8 @@ export class PredictionsService {
       return { prediction, entry };
     }, CONFIDENCE_TRANSACTION_OPTIONS);
   }
+}
+
+function withTeam({ teamProbabilities, teamAsOf, ...prediction }: Prediction & TeamForecastColumns): PredictionWithTeam {
+  return { ...prediction, team: teamFromColumns({ teamProbabilities, teamAsOf }) };
 }

@@ -74,8 +74,8 @@ export class PredictionsController {
   @Get(':idOrSlug')
   @ApiOkResponse({ type: PredictionDto })
   async get(@Param() params: IdOrSlugParams): Promise<PredictionDto> {
-    const prediction = await this.predictions.get(params.idOrSlug);
-    return toPredictionDto(prediction, await this.forecasts.teamForecast(prediction.id));
+    const prediction = await this.predictions.getWithTeam(params.idOrSlug);
+    return toPredictionDto(prediction, prediction.team);
   }
 
   @Patch(':idOrSlug')
