@@ -6,7 +6,7 @@ import { IdempotencyKeysRepository, PrismaService, SqlPool, type Forecast, type 
 import { ForecastDivergenceService } from './forecast-divergence.service.js';
 import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
 import { PredictionsService } from './predictions.service.js';
-import { teamOf, type TeamForecast } from './team-forecast.js';
+import { TEAM_FORECAST_JOIN, teamFromColumns, teamOf, type TeamForecast, type TeamForecastColumns } from './team-forecast.js';
 
 export interface ForecastInput {
   probability: number;
@@ -89,17 +89,17 @@ export class ForecastsService {
   /** The team forecast now of each prediction (absent when no analyst has forecast it). */
   async teamForecasts(predictionIds: readonly string[]): Promise<Map<string, TeamForecast>> {
     if (predictionIds.length === 0) return new Map();
-    const latest = await this.sql.query<Forecast>(
-      `SELECT DISTINCT ON ("predictionId", "forecaster") "id"::text AS "id", "predictionId"::text AS "predictionId", "forecaster", "forecasterName", "probability", "note", "createdAt"
-         FROM "Forecast" WHERE "predictionId" = ANY($1::uuid[])
-        ORDER BY "predictionId", "forecaster", "createdAt" DESC, "id" DESC`,
+    const rows = await this.sql.query<{ id: string } & TeamForecastColumns>(
+      `SELECT p."id"::text AS "id", team."teamProbabilities", team."teamAsOf" FROM "Prediction" p ${TEAM_FORECAST_JOIN}
+        WHERE p."id" = ANY($1::uuid[])`,
       [predictionIds],
-      'latest-forecasts',
+      'team-forecasts',
     );
-    const byPrediction = new Map<string, Forecast[]>();
-    for (const row of latest) byPrediction.set(row.predictionId, [...(byPrediction.get(row.predictionId) ?? []), row]);
     const result = new Map<string, TeamForecast>();
-    for (const [predictionId, rows] of byPrediction) result.set(predictionId, teamOf(rows)!);
+    for (const row of rows) {
+      const team = teamFromColumns(row);
+      if (team) result.set(row.id, team);
+    }
     return result;
   }
 

@@ -25,7 +25,7 @@ export interface TeamForecastColumns {
 /**
  * Joined to a query over predictions aliased `p`: the columns of TeamForecastColumns, so
  * a page of predictions comes with its team forecasts in one statement rather than two.
- * Each analyst's latest forecast as ForecastsService.teamForecasts picks it.
+ * Each analyst's latest forecast: the newest by createdAt, then id.
  */
 export const TEAM_FORECAST_JOIN = `LEFT JOIN LATERAL (
   SELECT array_agg(latest."probability" ORDER BY latest."forecaster") AS "teamProbabilities", max(latest."createdAt") AS "teamAsOf"

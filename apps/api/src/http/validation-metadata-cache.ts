@@ -9,8 +9,8 @@ let installed = false;
 /**
  * class-validator looks a DTO's rules up on every validation by scanning every
  * decorated class it knows (typestack/class-validator#2686), then groups them by
- * property anew: with this API's hundred-odd DTO classes that is a large share of a small
- * request's validation. The rules of a class never change once its module has
+ * property anew: with this API's hundred-odd DTO classes that is a large share of
+ * a small request's validation. The rules of a class never change once its module has
  * loaded, so both answers are kept per class and options; any rule registered
  * later (a class loaded late) forgets them all. The executor only reads them.
  */
