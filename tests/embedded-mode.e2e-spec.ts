@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 import { EXIT_INVALID_CONFIG } from '#config';
+import { DATA_DIR_CLAIM_FILE } from '#db';
 
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
 const API_ENTRY = join(process.cwd(), 'dist/apps/api/src/main.js');
@@ -177,6 +178,41 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
     }
   });
 
+  it('refuses a second start on a data directory in use, which keeps serving, and takes over the claim of a killed one', async () => {
+    const shared = await mkdtemp(join(tmpdir(), 'bellwether-embedded-claim-'));
+    let first: RunningBellwether | undefined;
+    let third: RunningBellwether | undefined;
+    try {
+      first = await start(shared);
+      const adminKey = (await readFile(join(shared, 'admin-key'), 'utf8')).trim();
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: shared, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', REDIS_URL: '' };
+      const second = await runToExit(ENTRY, env);
+      expect(second.code).toBe(EXIT_INVALID_CONFIG);
+      expect(second.output).toContain(`DATA_DIR ${shared} is in use by another Bellwether process (pid ${first.child.pid})`);
+      expect(second.output).not.toMatch(/^\s+at /m);
+      // The first still has its database: the refused start touched neither its files nor its socket.
+      const stillServing = await fetch(`${first.baseUrl}/v1/predictions`, { headers: { Authorization: `Bearer ${adminKey}` } });
+      expect(stillServing.status).toBe(200);
+
+      // kill -9 leaves the claim behind; the next start finds its process gone and takes it over.
+      const killed = new Promise((resolve) => first!.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await killed;
+      expect((await readFile(join(shared, DATA_DIR_CLAIM_FILE), 'utf8')).trim()).toBe(String(first.child.pid));
+      third = await start(shared);
+      expect((await readFile(join(shared, DATA_DIR_CLAIM_FILE), 'utf8')).trim()).toBe(String(third.child.pid));
+      const afterTakeover = await fetch(`${third.baseUrl}/v1/predictions`, { headers: { Authorization: `Bearer ${adminKey}` } });
+      expect(afterTakeover.status).toBe(200);
+      // A clean stop lets the claim go.
+      expect(await stop(third)).toBe(0);
+      expect(existsSync(join(shared, DATA_DIR_CLAIM_FILE))).toBe(false);
+    } finally {
+      killIfRunning(first);
+      killIfRunning(third);
+      await rm(shared, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('ends with the reason when its data directory cannot be used, instead of waiting for a database that will not open', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'bellwether-embedded-unusable-'));
     const notADirectory = join(directory, 'data');
@@ -189,7 +225,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).not.toBe(0);
       expect(output).toContain('ENOTDIR');
-      expect(output).toContain(join(notADirectory, 'pglite'));
+      expect(output).toContain(join(notADirectory, DATA_DIR_CLAIM_FILE));
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 import type { AppConfig } from '#config';
 
+import { claimDataDir } from './data-dir-claim.js';
 import { DatabaseConnection } from './database-connection.js';
-import { EMBEDDED_TEMPLATE, EMBEDDED_TEMPLATE_MANIFEST, startEmbeddedPostgres } from './embedded-postgres.js';
+import { EMBEDDED_TEMPLATE, EMBEDDED_TEMPLATE_MANIFEST, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { startEmbeddedPostgresThread } from './embedded-postgres-thread.js';
 import { applyMigrations, readMigrations } from './migrations.js';
 
@@ -32,21 +33,32 @@ export interface OpenDatabase {
 
 /**
  * Opens the configured database (PostgreSQL, or the embedded PGlite when
- * DATABASE_URL is unset, on a thread of its own) and brings its schema up to date.
+ * DATABASE_URL is unset, on a thread of its own, once this process has claimed
+ * DATA_DIR) and brings its schema up to date.
  */
 export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   if (config.DATABASE_URL) {
     await applyMigrations(config.DATABASE_URL, MIGRATIONS_DIRECTORY);
     return { connection: new DatabaseConnection(config.DATABASE_URL, 'postgres'), close: () => Promise.resolve() };
   }
-  const embedded = await startEmbeddedPostgresThread(config.DATA_DIR);
+  const release = await claimDataDir(config.DATA_DIR);
+  let embedded: EmbeddedPostgres | undefined;
   try {
+    embedded = await startEmbeddedPostgresThread(config.DATA_DIR);
     await applyMigrations(embedded.url, MIGRATIONS_DIRECTORY);
   } catch (error) {
-    await embedded.close();
+    await embedded?.close();
+    await release();
     throw error;
   }
-  return { connection: new DatabaseConnection(embedded.url, 'pglite'), close: () => embedded.close() };
+  const opened = embedded;
+  return {
+    connection: new DatabaseConnection(opened.url, 'pglite'),
+    async close() {
+      await opened.close();
+      await release();
+    },
+  };
 }
 
 /**
