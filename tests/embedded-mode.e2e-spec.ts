@@ -107,7 +107,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       predictionIds = body.items.map((p) => p.id).sort();
 
       // The audit check's job scheduler fires at once; the worker in the same process runs it through BullMQ.
-      expect(await waitFor(() => /"job":"verify-audit".*"msg":"Processing job"/.test(first.output()), 30_000)).toBe(true);
+      expect(await waitFor(() => /"context":"MaintenanceProcessor".*"msg":"The audit trail verifies"/.test(first.output()), 30_000)).toBe(true);
     } finally {
       expect(await stop(first)).toBe(0);
     }

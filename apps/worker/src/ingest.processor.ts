@@ -26,7 +26,7 @@ export class IngestProcessor extends WorkerHost {
   }
 
   async process(job: QueueJob<'ingest'>): Promise<unknown> {
-    this.logger.log({ job: job.name, jobId: job.id }, 'Processing job');
+    this.logger.debug({ job: job.name, jobId: job.id }, 'Processing job');
     await this.liveness.recordRun(job);
     switch (job.name) {
       case 'enqueue-due-sources':

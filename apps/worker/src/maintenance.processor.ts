@@ -18,12 +18,13 @@ export class MaintenanceProcessor extends WorkerHost {
   }
 
   async process(job: QueueJob<'maintenance'>): Promise<unknown> {
-    this.logger.log({ job: job.name, jobId: job.id }, 'Processing job');
+    this.logger.debug({ job: job.name, jobId: job.id }, 'Processing job');
     await this.liveness.recordRun(job);
     switch (job.name) {
       case 'verify-audit': {
         const result = await this.auditVerification.verifyAll();
         if (!result.ok) this.logger.error({ brokenCount: result.brokenCount, broken: result.broken.slice(0, 20) }, 'The audit trail does not verify');
+        else this.logger.log({ chains: result.chains, entries: result.entries, checkpoints: result.checkpoints }, 'The audit trail verifies');
         return result;
       }
       case 'sign-audit-checkpoints':
