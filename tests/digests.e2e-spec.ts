@@ -80,6 +80,12 @@ describe('digests', () => {
       expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     });
 
+    it('names every field a body gets wrong at once, the time zone among them', async () => {
+      const response = await t.http.post('/v1/subscribers').set(auth(t.adminKey)).send({ email: 'nope', frequency: 'daily', timezone: 'Mars/Olympus', sendHour: 24 });
+      expect(response.status).toBe(400);
+      expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['email', 'sendHour', 'timezone']);
+    });
+
     it('refuses a second subscriber with the same email, and non-admins', async () => {
       await subscribe({ email: 'twice@example.org', frequency: 'daily' });
       const again = await t.http.post('/v1/subscribers').set(auth(t.adminKey)).send({ email: 'twice@example.org', frequency: 'weekly' });

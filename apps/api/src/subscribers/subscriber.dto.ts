@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsTimeZone, Length, Max, MaxLength, Min } from 'class-validator';
 
 import type { RenderedDigest, SubscriberView } from '#notify';
 
@@ -19,6 +19,8 @@ export class CreateSubscriberDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  // Checked here as well as in SubscribersService, so a body with several mistakes hears of all of them at once.
+  @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Berlin' })
   timezone?: string;
 
   @ApiPropertyOptional({ description: 'Local hour the digest is sent at', minimum: 0, maximum: 23, default: 8 })
