@@ -29,13 +29,20 @@ interface RunningBellwether {
   output: () => string;
 }
 
-/** Starts the built `npm start` entry as a user would, with nothing but a data directory and a free port. */
-async function start(dataDir: string): Promise<RunningBellwether> {
+/**
+ * Starts the built `npm start` entry as a user would, with nothing but a data
+ * directory and a free port: the entry itself, or (`through: 'npm'`) `npm start`
+ * without its build step, as a process manager running `npm start` does.
+ */
+async function start(dataDir: string, through: 'node' | 'npm' = 'node'): Promise<RunningBellwether> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.BOOTSTRAP_ADMIN_KEY;
-  const child = spawn(process.execPath, [ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child =
+    through === 'node'
+      ? spawn(process.execPath, [ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('npm', ['start', '--ignore-scripts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -63,6 +70,15 @@ async function stop(running: RunningBellwether): Promise<number | null> {
 /** After a failed assertion: a process the test did not stop must not outlive it. */
 function killIfRunning(running: RunningBellwether | undefined): void {
   if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -174,6 +190,26 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect(running.output()).not.toContain('EPIPE');
     } finally {
       killIfRunning(running);
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('stops when a process manager sends SIGTERM to `npm start`, not only to node, and releases its data directory', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-npm-'));
+    let running: RunningBellwether | undefined;
+    let nodePid = 0;
+    try {
+      running = await start(fresh, 'npm');
+      nodePid = Number((await readFile(join(fresh, DATA_DIR_CLAIM_FILE), 'utf8')).trim());
+      expect(nodePid).toBeGreaterThan(0);
+      await stop(running);
+      // npm hands the signal to its script's process; a shell in between would die and leave node running, holding the claim.
+      expect(await waitFor(() => !isAlive(nodePid), 20_000)).toBe(true);
+      expect(existsSync(join(fresh, DATA_DIR_CLAIM_FILE))).toBe(false);
+      await expect(fetch(`${running.baseUrl}/health/live`)).rejects.toThrow();
+    } finally {
+      killIfRunning(running);
+      if (nodePid > 0 && isAlive(nodePid)) process.kill(nodePid, 'SIGKILL');
       await rm(fresh, { recursive: true, force: true });
     }
   });
