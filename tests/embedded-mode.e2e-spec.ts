@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 import { EXIT_INVALID_CONFIG } from '#config';
-import { DATA_DIR_CLAIM_FILE } from '#db';
+import { DATA_DIR_CLAIM_FILE, isProcessRunning } from '#db';
 
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
 const API_ENTRY = join(process.cwd(), 'dist/apps/api/src/main.js');
@@ -70,15 +70,6 @@ async function stop(running: RunningBellwether): Promise<number | null> {
 /** After a failed assertion: a process the test did not stop must not outlive it. */
 function killIfRunning(running: RunningBellwether | undefined): void {
   if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -204,12 +195,12 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect(nodePid).toBeGreaterThan(0);
       await stop(running);
       // npm hands the signal to its script's process; a shell in between would die and leave node running, holding the claim.
-      expect(await waitFor(() => !isAlive(nodePid), 20_000)).toBe(true);
+      expect(await waitFor(() => !isProcessRunning(nodePid), 20_000)).toBe(true);
       expect(existsSync(join(fresh, DATA_DIR_CLAIM_FILE))).toBe(false);
       await expect(fetch(`${running.baseUrl}/health/live`)).rejects.toThrow();
     } finally {
       killIfRunning(running);
-      if (nodePid > 0 && isAlive(nodePid)) process.kill(nodePid, 'SIGKILL');
+      if (nodePid > 0 && isProcessRunning(nodePid)) process.kill(nodePid, 'SIGKILL');
       await rm(fresh, { recursive: true, force: true });
     }
   });

@@ -6,7 +6,8 @@ import { InvalidConfigError } from '#config';
 /** The file under DATA_DIR naming the process that has it open. */
 export const DATA_DIR_CLAIM_FILE = 'bellwether.pid';
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid runs (a claim's holder, or in tests the app a start spawned). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,4 @@
-export { DATA_DIR_CLAIM_FILE } from './data-dir-claim.js';
+export { DATA_DIR_CLAIM_FILE, isRunning as isProcessRunning } from './data-dir-claim.js';
 export { DatabaseConnection } from './database-connection.js';
 export { DbModule } from './db.module.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
