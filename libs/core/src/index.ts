@@ -6,6 +6,7 @@ export * from './audit-hash.js';
 export * from './rule-query.js';
 export * from './domain-error.js';
 export * from './network-address.js';
+export * from './outbound-guard.js';
 export * from './json-pointer.js';
 export * from './request-text.js';
 export * from './audit-checkpoint.js';

@@ -1,12 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 import { AppConfig } from '#config';
-import { OutboundGuard, OutboundRequestRefusedError, type ResolvedAddress } from '#signals';
+import { OutboundGuard, OutboundRequestRefusedError, pinnedLookup, type ResolvedAddress } from '#core';
 
 import { signWebhook } from './webhook-signature.js';
 
@@ -44,13 +43,6 @@ export interface WebhookResponse {
   latencyMs: number;
   bodyExcerpt: string | null;
   error: string | null;
-}
-
-function pinnedLookup(target: ResolvedAddress): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as LookupFunction;
 }
 
 /**

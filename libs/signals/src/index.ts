@@ -30,7 +30,6 @@ export { HostFetchSlots, HOST_LIMITS } from './host-fetch-slots.service.js';
 export { FetchDeferredError } from './host-concurrency-limiter.js';
 export { SourceFetchCounter } from './source-fetch-counter.service.js';
 export { SourceFetcher, FETCH_POLICY } from './source-fetcher.js';
-export { OutboundGuard, OutboundRequestRefusedError, type HostResolver, type ResolvedAddress } from './outbound-guard.js';
 export { parseFeedDocument, FeedParseError, type ParsedFeed, type FeedEntry } from './feed-parsing.js';
 export { decodeResponseText } from './response-text-decoding.js';
 export { sourceHealth, SOURCE_FAILING_AFTER_SECONDS, type SourceHealth, type SourceHealthState } from './source-health.js';

@@ -1,16 +1,15 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 
 import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 
 import { AppConfig } from '#config';
+import { OutboundGuard, OutboundRequestRefusedError, pinnedLookup, type HostResolver, type ResolvedAddress } from '#core';
 
 import { HostConcurrencyLimiter } from './host-concurrency-limiter.js';
 import { HOST_LIMITS, HostFetchSlots } from './host-fetch-slots.service.js';
-import { OutboundGuard, OutboundRequestRefusedError, type HostResolver, type ResolvedAddress } from './outbound-guard.js';
 import { hostBackoffSeconds } from './source-schedule.js';
 
 /** Injection token for a HostResolver to use instead of the system's DNS (tests prove the connection uses the checked address). */
@@ -78,14 +77,6 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
-
-/** A `lookup` that answers every query with the address the guard checked, whatever DNS would say now. */
-function pinnedLookup(target: ResolvedAddress): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as LookupFunction;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 
-import { DomainError, OutboundAllowlist, specialAddressKind } from '#core';
+import { DomainError } from './domain-error.js';
+import { OutboundAllowlist, specialAddressKind } from './network-address.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -121,4 +122,12 @@ export class OutboundGuard {
 /** URL.hostname keeps the brackets of an IPv6 literal; the checks need the bare address. */
 function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/** A `lookup` that answers every query with the address the guard checked, whatever DNS would say now. */
+export function pinnedLookup(target: ResolvedAddress): LookupFunction {
+  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  }) as LookupFunction;
 }
