@@ -11,7 +11,8 @@ import { nextRetryDelay, parseRetrySchedule } from './retry-schedule.js';
 import { slackMessage, type SlackMessageContext } from './slack-message.js';
 import { StatementBatcher } from './statement-batcher.js';
 import { WebhookDeliveryRepository, type DeliveryContext, type DeliverySuccess } from './webhook-delivery.repository.js';
-import { WebhookSender, type WebhookResponse } from './webhook-sender.js';
+import type { WebhookResponse } from './webhook-poster.js';
+import { WebhookSender } from './webhook-sender.js';
 
 /** Only bump lastSuccessAt this often, so a burst of successes does not rewrite the endpoint row each time. */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;

@@ -1,13 +1,13 @@
-import { loadConfig } from '#config';
 import { startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
 
-import { WEBHOOK_POLICY, WebhookSender } from './webhook-sender.js';
+import { WEBHOOK_POLICY, WebhookPoster } from './webhook-poster.js';
 
 const HOLD_MS = 150;
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
-describe('WebhookSender against a real local server', () => {
+describe('WebhookPoster against a real local server', () => {
   let server: LocalHttpServer;
-  let sender: WebhookSender;
+  let poster: WebhookPoster;
   let inFlight = 0;
   let mostInFlight = 0;
   const received: { id: string | undefined; timestamp: number; signature: string | undefined }[] = [];
@@ -25,18 +25,25 @@ describe('WebhookSender against a real local server', () => {
         }, HOLD_MS);
       },
     });
-    sender = new WebhookSender(loadConfig({ OUTBOUND_ALLOWLIST: '127.0.0.1' }));
+    poster = new WebhookPoster('127.0.0.1');
   });
   afterAll(async () => {
-    sender.onModuleDestroy();
+    poster.close();
     await server.close();
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+    mostInFlight = 0;
   });
 
   it('sends at most requestsPerHost at once to a host, and times each request from when it leaves, not from its wait', async () => {
     const requests = WEBHOOK_POLICY.requestsPerHost * 2 + 8;
     const started = Math.floor(Date.now() / 1000);
+    // Spread over endpoints (URLs) enough for their own turns never to be what holds a request back.
+    const endpoints = Math.ceil(requests / WEBHOOK_POLICY.requestsPerEndpoint);
     const responses = await Promise.all(
-      Array.from({ length: requests }, (_, index) => sender.send({ url: `${server.origin}/hold`, webhookId: `msg_${index}`, body: '{}', secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] })),
+      Array.from({ length: requests }, (_, index) => poster.send({ url: `${server.origin}/hold?endpoint=${index % endpoints}`, webhookId: `msg_${index}`, body: '{}', secrets: [SECRET] })),
     );
 
     expect(responses.every((response) => response.succeeded && response.status === 204)).toBe(true);
@@ -45,5 +52,19 @@ describe('WebhookSender against a real local server', () => {
     expect(Math.max(...responses.map((response) => response.latencyMs))).toBeLessThan(HOLD_MS * 2);
     expect(new Set(received.map((request) => request.id)).size).toBe(requests);
     expect(received.every((request) => request.timestamp >= started && request.signature?.startsWith('v1,'))).toBe(true);
+  });
+
+  it('sends at most requestsPerEndpoint at once to one endpoint, so an endpoint that is slow leaves its host turns for the others', async () => {
+    const slow = Array.from({ length: WEBHOOK_POLICY.requestsPerHost * 2 }, (_, index) =>
+      poster.send({ url: `${server.origin}/hold?endpoint=slow`, webhookId: `msg_slow_${index}`, body: '{}', secrets: [SECRET] }),
+    );
+    const other = await poster.send({ url: `${server.origin}/hold?endpoint=other`, webhookId: 'msg_other', body: '{}', secrets: [SECRET] });
+
+    // The other endpoint's request went out beside the slow one's first round, not after its 64 requests.
+    expect(other).toMatchObject({ succeeded: true, status: 204 });
+    expect(received.findIndex((request) => request.id === 'msg_other')).toBeLessThanOrEqual(WEBHOOK_POLICY.requestsPerEndpoint);
+    expect(mostInFlight).toBe(WEBHOOK_POLICY.requestsPerEndpoint + 1);
+    expect((await Promise.all(slow)).every((response) => response.succeeded)).toBe(true);
+    expect(mostInFlight).toBe(WEBHOOK_POLICY.requestsPerEndpoint + 1);
   });
 });

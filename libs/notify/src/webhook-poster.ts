@@ -1,10 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 
-import { AppConfig } from '#config';
 import { OutboundGuard, OutboundRequestRefusedError, pinnedLookup, type ResolvedAddress } from '#core';
 
 import { signWebhook } from './webhook-signature.js';
@@ -20,6 +18,13 @@ export const WEBHOOK_POLICY = {
    * order, before their request is built and signed.
    */
   requestsPerHost: 32,
+  /**
+   * Requests at once to one endpoint URL, a quarter of its host's: an endpoint
+   * that hangs (each request held until the timeout) fills no more than that of
+   * its host's turns, and the other endpoints there (a shared host such as
+   * hooks.slack.com) keep theirs.
+   */
+  requestsPerEndpoint: 8,
   /** How long an idle kept connection stays open. */
   idleSocketMs: 30_000,
   /** Hosts with a pool of their own; the least recently used pool beyond this is let go. */
@@ -56,24 +61,28 @@ export interface WebhookResponse {
  * new address is checked and gets a pool of its own.
  *
  * A fan-out asks for many deliveries at once (every endpoint of dozens of
- * events). At most `requestsPerHost` go to one host at a time; the others wait
- * their turn here rather than on the connection pool, so a request's timeout
- * and latency count only its own time on the wire, never the queue in front of
- * it, and a slow host holds back only its own deliveries.
+ * events). At most `requestsPerHost` go to one host at a time, and at most
+ * `requestsPerEndpoint` to one endpoint URL; the others wait their turn here
+ * rather than on the connection pool, so a request's timeout and latency count
+ * only its own time on the wire, never the queue in front of it, a slow host
+ * holds back only its own deliveries, and a slow endpoint only part of its
+ * host's.
  */
-@Injectable()
-export class WebhookSender implements OnModuleDestroy {
+export class WebhookPoster {
   private readonly guard: OutboundGuard;
   /** Keep-alive pools by origin and address, least recently used first. */
   private readonly agents = new Map<string, http.Agent>();
-  /** Per-host turns; idle ones are let go once `pooledHosts` hosts have had some. */
-  private readonly turns = new Map<string, LimitFunction>();
+  /** Per-host and per-endpoint turns; idle ones are let go once `pooledHosts` hosts (or endpoints) have had some. */
+  private readonly hostTurns = new Map<string, LimitFunction>();
+  private readonly endpointTurns = new Map<string, LimitFunction>();
 
-  constructor(config: AppConfig) {
-    this.guard = new OutboundGuard(config.OUTBOUND_ALLOWLIST);
+  /** `allowlist` is OUTBOUND_ALLOWLIST: hosts or CIDRs that may be reached although private or loopback. */
+  constructor(allowlist: string) {
+    this.guard = new OutboundGuard(allowlist);
   }
 
-  onModuleDestroy(): void {
+  /** Closes every kept connection; requests still on the wire fail. */
+  close(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
   }
@@ -98,25 +107,10 @@ export class WebhookSender implements OnModuleDestroy {
     return agent;
   }
 
-  /** Checks an endpoint URL being saved: http(s), no credentials, and a literal IP must be allowed. */
-  checkUrl(url: string, field = 'url'): void {
-    this.guard.checkSavedUrl(url, field);
-  }
-
   async send(request: WebhookRequest): Promise<WebhookResponse> {
     const url = new URL(request.url);
-    return this.turnsOf(url.host)(() => this.post(url, request));
-  }
-
-  private turnsOf(host: string): LimitFunction {
-    const kept = this.turns.get(host);
-    if (kept) return kept;
-    if (this.turns.size >= WEBHOOK_POLICY.pooledHosts) {
-      for (const [idleHost, turn] of this.turns) if (turn.activeCount === 0 && turn.pendingCount === 0) this.turns.delete(idleHost);
-    }
-    const turn = pLimit(WEBHOOK_POLICY.requestsPerHost);
-    this.turns.set(host, turn);
-    return turn;
+    // The endpoint's turn first: requests waiting for it hold none of their host's turns.
+    return turnsOf(this.endpointTurns, url.href, WEBHOOK_POLICY.requestsPerEndpoint)(() => turnsOf(this.hostTurns, url.host, WEBHOOK_POLICY.requestsPerHost)(() => this.post(url, request)));
   }
 
   private async post(url: URL, request: WebhookRequest): Promise<WebhookResponse> {
@@ -180,4 +174,16 @@ export class WebhookSender implements OnModuleDestroy {
       outgoing.end(request.body);
     });
   }
+}
+
+/** The limiter of `key` in `turns`, made on first use; idle ones are let go once `pooledHosts` keys have one. */
+function turnsOf(turns: Map<string, LimitFunction>, key: string, concurrency: number): LimitFunction {
+  const kept = turns.get(key);
+  if (kept) return kept;
+  if (turns.size >= WEBHOOK_POLICY.pooledHosts) {
+    for (const [idleKey, turn] of turns) if (turn.activeCount === 0 && turn.pendingCount === 0) turns.delete(idleKey);
+  }
+  const turn = pLimit(concurrency);
+  turns.set(key, turn);
+  return turn;
 }
