@@ -28,7 +28,8 @@ function unsent(error: string): WebhookResponse {
 /**
  * Sends webhook deliveries from a thread of its own, where a WebhookPoster
  * makes each request (the outbound guard, the pinned keep-alive pools, the
- * per-host turns, signing, the timeout and the response excerpt).
+ * per-host and per-endpoint turns, signing, the timeout and the response
+ * excerpt).
  *
  * A fan-out keeps the main thread busy with the queue, the delivery log and
  * their promises; the HTTP client's work, about half of a delivery's CPU, then
