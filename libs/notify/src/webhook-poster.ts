@@ -50,6 +50,11 @@ export interface WebhookResponse {
   error: string | null;
 }
 
+/** A failed attempt with no answer from the receiver: refused before, or cut short without a status. */
+export function unanswered(error: string, latencyMs = 0): WebhookResponse {
+  return { succeeded: false, status: null, latencyMs, bodyExcerpt: null, error };
+}
+
 /**
  * POSTs webhook deliveries behind the same outbound guard as feed fetching
  * (every resolved address checked, the connection pinned to the checked one).
@@ -121,7 +126,7 @@ export class WebhookPoster {
       target = await this.guard.resolve(url);
     } catch (error) {
       if (!(error instanceof OutboundRequestRefusedError)) throw error;
-      return { succeeded: false, status: null, latencyMs: elapsed(), bodyExcerpt: null, error: error.message };
+      return unanswered(error.message, elapsed());
     }
     const transport = url.protocol === 'https:' ? https : http;
     const timestamp = Math.floor(Date.now() / 1000);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { WebhookPoster, type WebhookRequest, type WebhookResponse } from './webhook-poster.js';
+import { unanswered, WebhookPoster, type WebhookRequest, type WebhookResponse } from './webhook-poster.js';
 
 /** What the webhook sender's thread starts with. */
 export interface SenderThreadData {
@@ -33,7 +33,7 @@ port.on('message', (requests: RequestBatch) => {
   for (const [seq, request] of requests) {
     poster.send(request).then(
       (response) => answer(seq, response),
-      (error: Error) => answer(seq, { succeeded: false, status: null, latencyMs: 0, bodyExcerpt: null, error: `Request failed: ${error.message}` }),
+      (error: Error) => answer(seq, unanswered(`Request failed: ${error.message}`)),
     );
   }
 });

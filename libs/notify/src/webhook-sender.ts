@@ -5,7 +5,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '#config';
 import { OutboundGuard } from '#core';
 
-import type { WebhookRequest, WebhookResponse } from './webhook-poster.js';
+import { unanswered, type WebhookRequest, type WebhookResponse } from './webhook-poster.js';
 import type { RequestBatch, ResponseBatch, SenderThreadData } from './webhook-sender-thread.js';
 
 /**
@@ -15,15 +15,7 @@ import type { RequestBatch, ResponseBatch, SenderThreadData } from './webhook-se
  */
 const THREAD_YOUNG_GENERATION_MB = 8;
 
-interface Waiting {
-  request: WebhookRequest;
-  resolve: (response: WebhookResponse) => void;
-}
-
-/** A failed attempt that never reached the wire. */
-function unsent(error: string): WebhookResponse {
-  return { succeeded: false, status: null, latencyMs: 0, bodyExcerpt: null, error };
-}
+type Answer = (response: WebhookResponse) => void;
 
 /**
  * Sends webhook deliveries from a thread of its own, where a WebhookPoster
@@ -47,9 +39,9 @@ export class WebhookSender implements OnModuleDestroy {
   private readonly guard: OutboundGuard;
   private thread: Worker | null = null;
   /** Requests not yet posted to the thread: they go together at the end of this turn. */
-  private outgoing: (Waiting & { seq: number })[] = [];
-  /** Requests on the thread, by the number their answers come back with. */
-  private readonly onThread = new Map<number, Waiting>();
+  private outgoing: { seq: number; request: WebhookRequest; resolve: Answer }[] = [];
+  /** Requests on the thread: how to answer each, by the number its answer comes back with. */
+  private readonly onThread = new Map<number, Answer>();
   private nextSeq = 0;
   private stopped = false;
 
@@ -63,7 +55,7 @@ export class WebhookSender implements OnModuleDestroy {
   }
 
   send(request: WebhookRequest): Promise<WebhookResponse> {
-    if (this.stopped) return Promise.resolve(unsent('Not sent: the process is shutting down'));
+    if (this.stopped) return Promise.resolve(unanswered('Not sent: the process is shutting down'));
     return new Promise((resolve) => {
       const { url, webhookId, body, secrets } = request;
       if (this.outgoing.push({ seq: this.nextSeq++, request: { url, webhookId, body, secrets }, resolve }) === 1) setImmediate(() => this.post());
@@ -84,7 +76,7 @@ export class WebhookSender implements OnModuleDestroy {
     this.outgoing = [];
     if (this.stopped) return;
     const thread = this.thread ?? this.startThread();
-    for (const waiting of batch) this.onThread.set(waiting.seq, waiting);
+    for (const { seq, resolve } of batch) this.onThread.set(seq, resolve);
     thread.postMessage(batch.map(({ seq, request }) => [seq, request]) satisfies RequestBatch);
   }
 
@@ -97,7 +89,7 @@ export class WebhookSender implements OnModuleDestroy {
     thread.unref();
     thread.on('message', (responses: ResponseBatch) => {
       for (const [seq, response] of responses) {
-        this.onThread.get(seq)?.resolve(response);
+        this.onThread.get(seq)?.(response);
         this.onThread.delete(seq);
       }
     });
@@ -112,10 +104,10 @@ export class WebhookSender implements OnModuleDestroy {
   }
 
   private failAll(error: string): void {
-    const waiting = [...this.onThread.values(), ...(this.stopped ? this.outgoing : [])];
+    const waiting = [...this.onThread.values(), ...(this.stopped ? this.outgoing.map(({ resolve }) => resolve) : [])];
     this.onThread.clear();
     if (this.stopped) this.outgoing = [];
-    for (const { resolve } of waiting) resolve(unsent(error));
+    for (const resolve of waiting) resolve(unanswered(error));
   }
 }
 
