@@ -20,6 +20,6 @@ export {
   type WebhookEndpointView,
 } from './webhook-endpoints.service.js';
 export { endpointWants } from './webhook-filter.js';
-export { WEBHOOK_POLICY, WebhookPoster, type WebhookRequest, type WebhookResponse } from './webhook-poster.js';
+export { WEBHOOK_POLICY } from './webhook-poster.js';
 export { WebhookSender } from './webhook-sender.js';
 export { newWebhookSecret, signWebhook } from './webhook-signature.js';
