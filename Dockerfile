@@ -1,12 +1,12 @@
 # One image for both apps; docker-compose.yml picks the entry point.
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # A heap cap below 2 GiB makes V8 grow the heap by at most about 1.6x the live

@@ -1,6 +1,25 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What each library may import of ours; everything else is a layer above it. */
+const LIBRARY_LAYERS = {
+  core: [],
+  config: [],
+  logging: ['config', 'core'],
+  db: ['config', 'core'],
+  events: ['config', 'core', 'db'],
+  jobs: ['config', 'core', 'db', 'events', 'logging'],
+  auth: ['config', 'core', 'db', 'events', 'logging'],
+  predictions: ['config', 'core', 'db', 'events', 'jobs', 'logging', 'auth'],
+  signals: ['config', 'core', 'db', 'events', 'jobs', 'logging', 'auth', 'predictions'],
+  notify: ['config', 'core', 'db', 'events', 'jobs', 'logging', 'auth', 'predictions', 'signals'],
+};
+
+const SHARED_IMPORT_PATTERNS = [
+  { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
+  { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'libs/db/src/generated/', '*.config.js', 'prisma.config.ts'] },
   eslint.configs.recommended,
@@ -19,49 +38,47 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
-            { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
-          ],
+          patterns: SHARED_IMPORT_PATTERNS,
         },
       ],
     },
   },
-  {
-    // Dependency direction: apps -> #notify -> feature libs -> #events -> #db. Nothing below notify reads it,
-    // and the event catalogue knows no feature lib. (A later block's rule replaces the one above for these files.)
-    files: ['libs/events/**', 'libs/predictions/**', 'libs/signals/**', 'libs/db/**', 'libs/jobs/**', 'libs/config/**', 'libs/core/**', 'libs/auth/**'],
+  // Dependency direction, one layer importing only the layers below it: apps -> #notify -> #signals ->
+  // #predictions -> #auth, #jobs, #events -> #db, #logging -> #config, #core. Specs may import the test support.
+  ...Object.entries(LIBRARY_LAYERS).map(([library, allowed]) => ({
+    files: [`libs/${library}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
-            { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
-            { regex: '^#(notify|apps)(/|$)', message: 'Notifications sit above the feature libraries: they read events, nothing below imports them.' },
+            ...SHARED_IMPORT_PATTERNS,
+            {
+              regex: `^#(?!(${[...allowed, library].join('|')})(/|$))`,
+              message: `libs/${library} ${allowed.length ? `may import only ${allowed.map((name) => `#${name}`).join(', ')}` : 'imports nothing of ours'}: a library depends only on the layers below it.`,
+            },
           ],
         },
       ],
     },
+  })),
+  {
+    files: ['libs/**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: SHARED_IMPORT_PATTERNS }] },
   },
   {
-    files: ['libs/events/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/libs/*', '**/libs/*/**'], message: 'Import a library through its #alias (its index.ts is its public face).' },
-            { group: ['#*/src/generated/*'], message: 'Import Prisma types from #db.' },
-            { regex: '^#(notify|apps|predictions|signals|auth)(/|$)', message: 'The event catalogue is low-level: feature libraries write through it, it imports none of them.' },
-          ],
-        },
-      ],
+    // Build scripts that run before anything is compiled: plain JavaScript modules for Node.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: { console: 'readonly', process: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
     },
   },
   {
     // The web app's own small browser script: plain JavaScript, no type information.
-    files: ['apps/api/src/app/assets/**/*.js'],
+    files: ['apps/api/src/web/assets/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -23,13 +23,19 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // The audit signing key every app and spawned process of a run shares (AUDIT_SIGNING_KEY is required with DATABASE_URL).
+  setupFiles: ['<rootDir>/tests/support/test-environment.ts'],
 };
 
 export default {
   // Suites boot real apps on a shared 2-core machine: a hook or test may take seconds.
   testTimeout: 60000,
+  // Every suite closes what it opens. Should one leak a handle (a server, a socket, a timer), the run
+  // still ends, with its result, rather than holding CI until its time limit; `npm run test:handles`
+  // names what was left open.
+  forceExit: true,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tests/architecture/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
