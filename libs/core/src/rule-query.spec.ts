@@ -7,9 +7,13 @@ import {
   legacyTermsToQuery,
   parseRuleQuery,
   positiveWords,
+  parseTermSetTerm,
   RuleQuerySyntaxError,
+  termSetReferences,
   toTsQuery,
+  UnknownTermSetError,
   type RuleQueryNode,
+  type TermSets,
 } from './rule-query.js';
 
 const term = (word: string, prefix = false): RuleQueryNode => ({ kind: 'term', word, prefix });
@@ -96,6 +100,100 @@ describe('toTsQuery', () => {
     );
     expect(compileRuleQuery('npu* -(us OR eu)')).toBe("'npu':* & !('us' | 'eu')");
     expect(compileRuleQuery(`o'brien back\\slash`)).toBe("'o''brien' & 'back\\\\slash'");
+  });
+});
+
+describe('Chinese terms', () => {
+  it('compiles a CJK run as the phrase of its character bigrams, as searchableText indexes it', () => {
+    expect(compileRuleQuery('芯片补贴')).toBe("('芯片' <-> '片补' <-> '补贴')");
+    expect(compileRuleQuery('芯片')).toBe("'芯片'");
+    expect(compileRuleQuery('深度求索 OR deepseek')).toBe("('深度' <-> '度求' <-> '求索') | 'deepseek'");
+  });
+
+  it('keeps a single character a term of its own, which matches only a lone character', () => {
+    expect(compileRuleQuery('华')).toBe("'华'");
+  });
+
+  it('splits CJK from the letters and digits next to it, and phrases join their words', () => {
+    expect(compileRuleQuery('昇腾910B')).toBe("('昇腾' <-> '910B')");
+    expect(compileRuleQuery('"美国 商务部" -暂停')).toBe("('美国' <-> '商务' <-> '务部') & !'暂停'");
+  });
+
+  it('puts a prefix on the last bigram', () => {
+    expect(compileRuleQuery('芯片补*')).toBe("('芯片' <-> '片补':*)");
+    expect(compileRuleQuery('芯*')).toBe("'芯':*");
+  });
+});
+
+describe('term sets', () => {
+  const sets: TermSets = new Map([
+    ['deepseek', ['deepseek', '"high-flyer"', '深度求索']],
+    ['hiring', ['hire', 'recruit*', '"job ad"']],
+    ['single', ['ofac']],
+  ]);
+
+  it('reads @name as any of the set\'s terms', () => {
+    expect(parseRuleQuery('@single', sets)).toEqual({ kind: 'set', name: 'single', terms: [term('ofac')] });
+    expect(compileRuleQuery('@deepseek @hiring -marketing', sets)).toBe(
+      "('deepseek' | 'high-flyer' | ('深度' <-> '度求' <-> '求索')) & ('hire' | 'recruit':* | ('job' <-> 'ad')) & !'marketing'",
+    );
+    expect(compileRuleQuery('@single OR bis', sets)).toBe("'ofac' | 'bis'");
+    expect(compileRuleQuery('chip* -@hiring', sets)).toBe("'chip':* & !('hire' | 'recruit':* | ('job' <-> 'ad'))");
+  });
+
+  it('formats a set back as @name and lists its terms among the positive words', () => {
+    const node = parseRuleQuery('(@deepseek OR lab) -@hiring', sets);
+    expect(formatRuleQuery(node)).toBe('(@deepseek OR lab) -@hiring');
+    expect(positiveWords(node)).toEqual(['deepseek', 'high-flyer', '深度求索', 'lab']);
+  });
+
+  it.each([
+    ['@deepseek @huawei', 'unknown term set "@huawei"', 11],
+    ['chip (@nope OR x)', 'unknown term set "@nope"', 7],
+    ['@', 'a term set is named by lower-case letters, digits and _ after @', 1],
+    ['a @Upper', 'a term set is named by lower-case letters, digits and _ after @', 3],
+    ['@hiring*', 'a term set takes no prefix *', 8],
+  ])('refuses %j: %s at position %d', (query, reason, position) => {
+    expect(() => compileRuleQuery(query, sets)).toThrow(expect.objectContaining({ reason, position }));
+  });
+
+  it('names the unknown set', () => {
+    const attempt = () => parseRuleQuery('deepseek @curbs');
+    expect(attempt).toThrow(UnknownTermSetError);
+    expect(attempt).toThrow(expect.objectContaining({ termSet: 'curbs', position: 10, message: 'unknown term set "@curbs" at position 10' }));
+  });
+
+  it('refuses a set without usable terms, at its @', () => {
+    expect(() => compileRuleQuery('x @empty', new Map([['empty', []]]))).toThrow(expect.objectContaining({ reason: 'term set "@empty" has no terms', position: 3 }));
+  });
+
+  it('lists the sets a query names, without needing them', () => {
+    expect(termSetReferences('@deepseek (@curbs OR "@not a set") -@deepseek')).toEqual([
+      { name: 'deepseek', position: 1 },
+      { name: 'curbs', position: 12 },
+    ]);
+    expect(termSetReferences('"unclosed @x')).toEqual([]);
+  });
+});
+
+describe('parseTermSetTerm', () => {
+  it('reads a word, a prefix or a phrase, in English or Chinese', () => {
+    expect(parseTermSetTerm('deepseek')).toEqual(term('deepseek'));
+    expect(parseTermSetTerm(' deploy* ')).toEqual(term('deploy', true));
+    expect(parseTermSetTerm('"entity list"')).toEqual({ kind: 'phrase', words: ['entity', 'list'] });
+    expect(parseTermSetTerm('实体清单')).toEqual(term('实体清单'));
+  });
+
+  it.each([
+    ['entity list', 'a term is one word, prefix* or "phrase": quote several words as a phrase', 8],
+    ['OR', 'a term is one word, prefix* or "phrase"', 1],
+    ['a OR b', 'a term is one word, prefix* or "phrase"', 3],
+    ['@hiring', "a term set's terms are words, prefixes or phrases, not other sets", 1],
+    ['(chip)', 'a term is one word, prefix* or "phrase"', 2],
+    ['  ', 'empty term', 1],
+    ['"job ad', 'unclosed quote', 1],
+  ])('refuses %j: %s at position %d', (text, reason, position) => {
+    expect(() => parseTermSetTerm(text)).toThrow(expect.objectContaining({ reason, position }));
   });
 });
 
@@ -186,6 +284,8 @@ describe('rule queries (properties)', () => {
           return words.has(node.word);
         case 'phrase':
           return node.words.every((one) => words.has(one));
+        case 'set':
+          return node.terms.some((one) => evaluateTree(one, words));
         case 'not':
           return !evaluateTree(node.operand, words);
         case 'and':

@@ -9,20 +9,34 @@
  *   a b   /   a AND b         both
  *   a OR b                    either; OR binds tighter than AND, so
  *                             `deepseek OR "high-flyer" sanction*` needs one of the first two and the third
- *   -a   /   NOT a            not; applies to a word, a phrase or a group
+ *   -a   /   NOT a            not; applies to a word, a phrase, a term set or a group
  *   ( ... )                   grouping
+ *   @hiring                   a term set: any of the set's terms (each a word, prefix* or "phrase")
+ *   芯片补贴                  Chinese (any CJK run): the phrase of its character bigrams, 芯片 <-> 片补 <-> 补贴,
+ *                             which is how searchableText() indexes CJK text
  *
  * Operators are upper-case; a lower-case "and", "or" or "not" is a word (and a
  * stop word, ignored). A query must ask for something: one that only excludes
  * (`-rumour`, `a OR -b`) would match nearly every item and is refused.
  */
 
+import { searchableText } from './routing/cjk-text.js';
+
 export type RuleQueryNode =
   | { kind: 'term'; word: string; prefix: boolean }
   | { kind: 'phrase'; words: string[] }
   | { kind: 'not'; operand: RuleQueryNode }
   | { kind: 'and'; operands: RuleQueryNode[] }
-  | { kind: 'or'; operands: RuleQueryNode[] };
+  | { kind: 'or'; operands: RuleQueryNode[] }
+  | { kind: 'set'; name: string; terms: TermSetTerm[] };
+
+/** One term of a term set: a word, a prefix or a phrase. */
+export type TermSetTerm = Extract<RuleQueryNode, { kind: 'term' | 'phrase' }>;
+
+/** Named lists of terms a query refers to as `@name`: each term a word, prefix* or "phrase", as a query writes it. */
+export type TermSets = ReadonlyMap<string, readonly string[]>;
+
+const NO_TERM_SETS: TermSets = new Map();
 
 /** A query that does not parse; `position` is 1-based, in characters of the query. */
 export class RuleQuerySyntaxError extends Error {
@@ -35,12 +49,31 @@ export class RuleQuerySyntaxError extends Error {
   }
 }
 
+/** A query names a term set that does not exist; `position` is where its `@` stands. */
+export class UnknownTermSetError extends RuleQuerySyntaxError {
+  constructor(
+    readonly termSet: string,
+    position: number,
+  ) {
+    super(`unknown term set "@${termSet}"`, position);
+    this.name = 'UnknownTermSetError';
+  }
+}
+
 /** Longest query accepted, in characters. */
 export const MAX_RULE_QUERY_LENGTH = 4_000;
+
+/** A term set's name, as `@name` writes it: lower-case letters, digits and underscores. */
+export const TERM_SET_NAME_PATTERN = /^[a-z0-9_]{1,64}$/;
+/** Most terms one set may hold. */
+export const MAX_TERM_SET_TERMS = 500;
+/** Longest term, in characters. */
+export const MAX_TERM_SET_TERM_LENGTH = 100;
 
 type Token =
   | { type: 'word'; text: string; prefix: boolean; at: number }
   | { type: 'phrase'; words: string[]; at: number }
+  | { type: 'set'; name: string; at: number }
   | { type: 'and' | 'or' | 'not' | 'minus' | 'open' | 'close'; at: number };
 
 const SPACE = /\s/u;
@@ -70,9 +103,15 @@ function tokenize(text: string): Token[] {
       if (next === undefined || SPACE.test(next) || next === ')') throw new RuleQuerySyntaxError('- must be followed by what it excludes', index + 1);
       tokens.push({ type: 'minus', at: index });
       index += 1;
+    } else if (char === '@') {
+      const end = wordEnd(text, index);
+      const name = text.slice(index + 1, end);
+      if (name.endsWith('*')) throw new RuleQuerySyntaxError('a term set takes no prefix *', end);
+      if (!TERM_SET_NAME_PATTERN.test(name)) throw new RuleQuerySyntaxError('a term set is named by lower-case letters, digits and _ after @', index + 1);
+      tokens.push({ type: 'set', name, at: index });
+      index = end;
     } else {
-      let end = index;
-      while (end < text.length && !SPACE.test(text[end]!) && !'()"'.includes(text[end]!)) end += 1;
+      const end = wordEnd(text, index);
       const raw = text.slice(index, end);
       const operator = OPERATORS[raw as keyof typeof OPERATORS];
       if (operator) {
@@ -91,12 +130,21 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Where a word (or a term set's name) that starts at `index` ends. */
+function wordEnd(text: string, index: number): number {
+  let end = index;
+  while (end < text.length && !SPACE.test(text[end]!) && !'()"'.includes(text[end]!)) end += 1;
+  return end;
+}
+
 class Parser {
   private index = 0;
+  private readonly resolved = new Map<string, TermSetTerm[]>();
 
   constructor(
     private readonly tokens: Token[],
     private readonly length: number,
+    private readonly termSets: TermSets,
   ) {}
 
   parse(): RuleQueryNode {
@@ -142,7 +190,7 @@ class Parser {
 
   private startsOperand(): boolean {
     const next = this.peek();
-    return next !== undefined && ['word', 'phrase', 'not', 'minus', 'open'].includes(next.type);
+    return next !== undefined && ['word', 'phrase', 'set', 'not', 'minus', 'open'].includes(next.type);
   }
 
   private unary(): RuleQueryNode {
@@ -166,6 +214,8 @@ class Parser {
         return { kind: 'term', word: token.text, prefix: token.prefix };
       case 'phrase':
         return { kind: 'phrase', words: token.words };
+      case 'set':
+        return { kind: 'set', name: token.name, terms: this.termSet(token.name, token.at + 1) };
       case 'open': {
         if (this.peek()?.type === 'close') throw new RuleQuerySyntaxError('empty parentheses', token.at + 1);
         const inner = this.and();
@@ -181,6 +231,26 @@ class Parser {
         throw new RuleQuerySyntaxError(`unexpected ${describe(token)}`, token.at + 1);
     }
   }
+
+  /** The parsed terms of a set, once per query; a set that does not exist, or holds nothing usable, is an error at its `@`. */
+  private termSet(name: string, position: number): TermSetTerm[] {
+    const known = this.resolved.get(name);
+    if (known) return known;
+    const terms = this.termSets.get(name);
+    if (terms === undefined) throw new UnknownTermSetError(name, position);
+    const parsed: TermSetTerm[] = [];
+    for (const term of terms) {
+      try {
+        parsed.push(parseTermSetTerm(term));
+      } catch (error) {
+        // Stored sets were checked when written; a term that no longer parses is left out rather than breaking every rule.
+        if (!(error instanceof RuleQuerySyntaxError)) throw error;
+      }
+    }
+    if (parsed.length === 0) throw new RuleQuerySyntaxError(`term set "@${name}" has no terms`, position);
+    this.resolved.set(name, parsed);
+    return parsed;
+  }
 }
 
 function describe(token: Token): string {
@@ -189,6 +259,8 @@ function describe(token: Token): string {
       return `"${token.text}"`;
     case 'phrase':
       return 'phrase';
+    case 'set':
+      return `@${token.name}`;
     case 'and':
       return 'AND';
     case 'or':
@@ -209,6 +281,7 @@ export function isPositive(node: RuleQueryNode): boolean {
   switch (node.kind) {
     case 'term':
     case 'phrase':
+    case 'set':
       return true;
     case 'not':
       return false;
@@ -219,12 +292,48 @@ export function isPositive(node: RuleQueryNode): boolean {
   }
 }
 
-/** Parses a query; throws RuleQuerySyntaxError naming what is wrong and where. */
-export function parseRuleQuery(text: string): RuleQueryNode {
+/**
+ * Parses a query, each `@name` resolved in `termSets`; throws RuleQuerySyntaxError
+ * naming what is wrong and where (UnknownTermSetError for a set that does not exist).
+ */
+export function parseRuleQuery(text: string, termSets: TermSets = NO_TERM_SETS): RuleQueryNode {
   if (text.length > MAX_RULE_QUERY_LENGTH) throw new RuleQuerySyntaxError(`longer than ${MAX_RULE_QUERY_LENGTH} characters`, MAX_RULE_QUERY_LENGTH + 1);
-  const node = new Parser(tokenize(text), text.length).parse();
+  const node = new Parser(tokenize(text), text.length, termSets).parse();
   if (!isPositive(node)) throw new RuleQuerySyntaxError('the query only excludes: say what it should match too', 1);
   return node;
+}
+
+/**
+ * One term of a term set, written as a query writes it: a word, a prefix* or
+ * a "phrase" (English or Chinese). Anything else (two words unquoted, an
+ * operator, another set) is a RuleQuerySyntaxError: sets do not nest.
+ */
+export function parseTermSetTerm(term: string): TermSetTerm {
+  const tokens = tokenize(term);
+  if (tokens.length === 0) throw new RuleQuerySyntaxError('empty term', 1);
+  const [token] = tokens;
+  if (tokens.length > 1) {
+    const words = tokens.every((one) => one.type === 'word');
+    throw new RuleQuerySyntaxError(words ? 'a term is one word, prefix* or "phrase": quote several words as a phrase' : 'a term is one word, prefix* or "phrase"', tokens[1]!.at + 1);
+  }
+  if (token!.type === 'word') return { kind: 'term', word: token!.text, prefix: token!.prefix };
+  if (token!.type === 'phrase') return { kind: 'phrase', words: token!.words };
+  if (token!.type === 'set') throw new RuleQuerySyntaxError("a term set's terms are words, prefixes or phrases, not other sets", 1);
+  throw new RuleQuerySyntaxError('a term is one word, prefix* or "phrase"', token!.at + 1);
+}
+
+/** The term sets a query names, each with the 1-based position of its first `@`; a query that does not tokenize names none. */
+export function termSetReferences(text: string): { name: string; position: number }[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch (error) {
+    if (error instanceof RuleQuerySyntaxError) return [];
+    throw error;
+  }
+  const references = new Map<string, number>();
+  for (const token of tokens) if (token.type === 'set' && !references.has(token.name)) references.set(token.name, token.at + 1);
+  return [...references].map(([name, position]) => ({ name, position }));
 }
 
 /** A `to_tsquery` operand: quoted, so the database splits and stems it exactly as it does the text searched. */
@@ -232,13 +341,31 @@ function operand(word: string): string {
   return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
+/**
+ * The words the database sees for one written word: itself, or for a word with
+ * CJK characters the pieces searchableText() makes of it (`芯片补贴` ->
+ * 芯片 片补 补贴; `昇腾910B` -> 昇腾 910B).
+ */
+function searchedWords(word: string): string[] {
+  const pieces = searchableText(word).split(/\s+/u).filter((piece) => WORD_CHAR.test(piece));
+  return pieces.length === 0 ? [word] : pieces;
+}
+
+/** Words next to each other, in order; a prefix applies to the last. */
+function adjacent(words: readonly string[], prefix: boolean): string {
+  const operands = words.map((word, index) => (prefix && index === words.length - 1 ? `${operand(word)}:*` : operand(word)));
+  return operands.length === 1 ? operands[0]! : `(${operands.join(' <-> ')})`;
+}
+
 /** The `to_tsquery('english', ...)` text of a parsed query; compound parts are always parenthesised. */
 export function toTsQuery(node: RuleQueryNode): string {
   switch (node.kind) {
     case 'term':
-      return node.prefix ? `${operand(node.word)}:*` : operand(node.word);
+      return adjacent(searchedWords(node.word), node.prefix);
     case 'phrase':
-      return node.words.length === 1 ? operand(node.words[0]!) : `(${node.words.map(operand).join(' <-> ')})`;
+      return adjacent(node.words.flatMap(searchedWords), false);
+    case 'set':
+      return node.terms.length === 1 ? toTsQuery(node.terms[0]!) : node.terms.map(toTsQuery).join(' | ');
     case 'not':
       return `!${group(node.operand)}`;
     case 'and':
@@ -249,12 +376,12 @@ export function toTsQuery(node: RuleQueryNode): string {
 }
 
 function group(node: RuleQueryNode): string {
-  return node.kind === 'and' || node.kind === 'or' ? `(${toTsQuery(node)})` : toTsQuery(node);
+  return node.kind === 'and' || node.kind === 'or' || (node.kind === 'set' && node.terms.length > 1) ? `(${toTsQuery(node)})` : toTsQuery(node);
 }
 
-/** Parses and compiles in one step. */
-export function compileRuleQuery(text: string): string {
-  return toTsQuery(parseRuleQuery(text));
+/** Parses and compiles in one step, each `@name` from `termSets`. */
+export function compileRuleQuery(text: string, termSets: TermSets = NO_TERM_SETS): string {
+  return toTsQuery(parseRuleQuery(text, termSets));
 }
 
 /** The canonical text of a parsed query: parsing it again gives the same tree. */
@@ -264,6 +391,8 @@ export function formatRuleQuery(node: RuleQueryNode): string {
       return node.prefix ? `${node.word}*` : node.word;
     case 'phrase':
       return `"${node.words.join(' ')}"`;
+    case 'set':
+      return `@${node.name}`;
     case 'not':
       return `-${formatGroup(node.operand)}`;
     case 'and':
@@ -284,6 +413,8 @@ export function positiveWords(node: RuleQueryNode): string[] {
       return [node.prefix ? `${node.word}*` : node.word];
     case 'phrase':
       return [node.words.join(' ')];
+    case 'set':
+      return [...new Set(node.terms.flatMap(positiveWords))];
     case 'not':
       return [];
     case 'and':
