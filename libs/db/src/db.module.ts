@@ -4,6 +4,7 @@ import { DatabaseConnection } from './database-connection.js';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { SqlPool } from './sql-pool.js';
+import { WriteTransactions } from './write-transactions.js';
 
 @Global()
 @Module({})
@@ -11,8 +12,8 @@ export class DbModule {
   static forRoot(connection: DatabaseConnection): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: DatabaseConnection, useValue: connection }, SqlPool, PrismaService, IdempotencyKeysRepository],
-      exports: [DatabaseConnection, SqlPool, PrismaService, IdempotencyKeysRepository],
+      providers: [{ provide: DatabaseConnection, useValue: connection }, SqlPool, PrismaService, IdempotencyKeysRepository, WriteTransactions],
+      exports: [DatabaseConnection, SqlPool, PrismaService, IdempotencyKeysRepository, WriteTransactions],
     };
   }
 }

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
@@ -8,6 +10,19 @@ import pg from 'pg';
 const MIGRATION_ADVISORY_LOCK = 72707369;
 /** SQLSTATE of a query on a table that does not exist: a database never migrated. */
 const UNDEFINED_TABLE = '42P01';
+
+/** The folder holding `prisma/`, found from this file whether it runs from dist/ or from source. */
+function projectRoot(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'prisma', 'migrations'))) {
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error('Cannot find prisma/migrations above ' + import.meta.url);
+    directory = parent;
+  }
+  return directory;
+}
+
+export const MIGRATIONS_DIRECTORY = join(projectRoot(), 'prisma', 'migrations');
 
 export interface MigrationFile {
   name: string;

@@ -30,8 +30,12 @@ const UTC_TIMESTAMPS: pg.CustomTypesConfig = {
       : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** How long a statement of a hot-path transaction may wait for a row lock before the request fails as busy (503). */
-const LOCK_TIMEOUT_MS = 25_000;
+/**
+ * How long a statement may wait for a row lock before the request fails as busy (503): one
+ * policy for every transaction, Prisma's and the hot paths', set on each connection. (PGlite
+ * serves one session and ignores startup options; it has no other session to wait for.)
+ */
+export const LOCK_TIMEOUT_MS = 25_000;
 /** How long a request may wait for a free connection before it fails as busy (503). */
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -50,7 +54,13 @@ export class SqlPool implements OnApplicationShutdown {
     this.prepares = connection.kind === 'postgres';
     // PGlite serves every connection from one session, so a large pool only queues.
     const max = connection.kind === 'pglite' ? 4 : 10;
-    this.pool = new pg.Pool({ connectionString: connection.url, max, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types: UTC_TIMESTAMPS });
+    this.pool = new pg.Pool({
+      connectionString: connection.url,
+      max,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      types: UTC_TIMESTAMPS,
+      options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
+    });
     // An idle connection the server dropped is replaced on next use; without a listener its error would end the process.
     this.pool.on('error', () => undefined);
   }
@@ -69,8 +79,7 @@ export class SqlPool implements OnApplicationShutdown {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      // One round trip: a simple-protocol query may hold several statements.
-      await client.query(`BEGIN; SET LOCAL lock_timeout = ${LOCK_TIMEOUT_MS}`);
+      await client.query('BEGIN');
       const result = await work({
         query: async <Row>(text: string, values: readonly unknown[] = [], prepared?: string) =>
           (await client.query({ text, values: values as unknown[], name: this.prepares ? prepared : undefined })).rows as Row[],

@@ -226,7 +226,18 @@ class ClientSession {
 
   /** A message for this client outside its own statements (a notification). */
   send(message: Uint8Array): void {
-    if (!this.closed && this.socket.writable) this.socket.write(message);
+    this.write(message);
+  }
+
+  /**
+   * Writes a copy: PGlite hands its output as views of its WebAssembly memory,
+   * which its next statement overwrites, while a socket that cannot take a large
+   * answer at once (a Unix socket's buffer is small) keeps the view queued. Sent
+   * as it was, the queued bytes became the next statement's, and the client lost
+   * its place in the protocol.
+   */
+  private write(data: Uint8Array): void {
+    if (data.length > 0 && !this.closed && this.socket.writable) this.socket.write(Buffer.from(data));
   }
 
   receive(chunk: Buffer): void {
@@ -259,7 +270,7 @@ class ClientSession {
         }
         this.noteListening(message);
         await this.server.execute(message.bytes, (data) => {
-          if (data.length > 0 && this.socket.writable) this.socket.write(data);
+          this.write(data);
         });
         this.idle =
           (message.kind === 'startup' || message.type === SYNC || message.type === QUERY) && !this.server.isInTransaction();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -43,24 +43,53 @@ function compileWebAssemblyOnce(): void {
   v8.setFlagsFromString('--liftoff-only');
 }
 
+/** The data directory is this user's alone: PGlite has no passwords, so file modes are what keep other local users out. */
+const PRIVATE_DIRECTORY = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/** Runs `work` over `items` with up to 16 in flight. */
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const take = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: 16 }, take));
+}
+
 /**
  * Copies a directory tree with many copies in flight: `fs.cp` copies one file
  * at a time and needs the main thread between files, so while modules load
- * the template's thousand files took over a second.
+ * the template's thousand files took over a second. Every copy is made
+ * private (directories 0700, files 0600), whatever the template's modes.
  */
 async function copyTree(from: string, to: string): Promise<void> {
   const entries = await readdir(from, { recursive: true, withFileTypes: true });
   const relative = (entry: (typeof entries)[number]) => join(entry.parentPath, entry.name).slice(from.length + 1);
-  for (const entry of entries) if (entry.isDirectory()) await mkdir(join(to, relative(entry)), { recursive: true });
+  await chmod(to, PRIVATE_DIRECTORY);
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    await mkdir(join(to, relative(entry)), { recursive: true, mode: PRIVATE_DIRECTORY });
+    await chmod(join(to, relative(entry)), PRIVATE_DIRECTORY);
+  }
   const files = entries.filter((entry) => entry.isFile()).map(relative);
-  let next = 0;
-  const copyNext = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      await copyFile(join(from, file), join(to, file));
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, copyNext));
+  await inParallel(files, async (file) => {
+    await copyFile(join(from, file), join(to, file));
+    await chmod(join(to, file), PRIVATE_FILE);
+  });
+}
+
+/**
+ * Takes group and other permissions off a data directory that has them (one
+ * copied from the template before copies were made private, or written under a
+ * wide umask): directories 0700, files 0600.
+ */
+export async function makeTreePrivate(directory: string): Promise<void> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  await inParallel([{ path: directory, directory: true }, ...entries.map((entry) => ({ path: join(entry.parentPath, entry.name), directory: entry.isDirectory() }))], async (item) => {
+    const mode = (await stat(item.path)).mode & 0o777;
+    const wanted = item.directory ? PRIVATE_DIRECTORY : PRIVATE_FILE;
+    if ((mode & 0o077) !== 0) await chmod(item.path, wanted);
+  });
 }
 
 /** An empty or missing directory: nothing to open, so a template may be loaded into it. */
@@ -93,8 +122,9 @@ async function createPGlite(directory: string): Promise<PGlite> {
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const directory = join(dataDir, 'pglite');
-  await mkdir(directory, { recursive: true });
+  await mkdir(directory, { recursive: true, mode: PRIVATE_DIRECTORY });
   const db = await createPGlite(directory);
+  await makeTreePrivate(directory);
   // PGlite serves every connection from one session and ignores start-up options,
   // so BullMQ's `-c search_path=bullmq` never arrives: put its schema on the path here.
   await db.exec('CREATE SCHEMA IF NOT EXISTS bullmq; SET search_path TO public, bullmq;');
