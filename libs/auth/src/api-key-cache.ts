@@ -6,6 +6,7 @@ import { DatabaseConnection, type ApiKeyRole } from '#db';
 /** Who a key stands for, as the cache keeps it. */
 export interface CachedPrincipal {
   keyId: string;
+  userId: string;
   name: string;
   role: ApiKeyRole;
 }

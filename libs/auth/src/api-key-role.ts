@@ -6,3 +6,8 @@ const RANK: Record<ApiKeyRole, number> = { viewer: 0, analyst: 1, admin: 2 };
 export function roleSatisfies(held: ApiKeyRole, required: ApiKeyRole): boolean {
   return RANK[held] >= RANK[required];
 }
+
+/** The lower of two roles: what a person may do through a key that holds less than they do. */
+export function lowerRole(a: ApiKeyRole, b: ApiKeyRole): ApiKeyRole {
+  return RANK[a] <= RANK[b] ? a : b;
+}

@@ -8,12 +8,17 @@ import { DomainError, NotFoundError } from '#core';
 import { PrismaService, type ApiKey, type ApiKeyRole } from '#db';
 
 import { API_KEY_REVOKED_CHANNEL, ApiKeyCache } from './api-key-cache.js';
+import { lowerRole } from './api-key-role.js';
 import { generateApiKeyToken, hashApiKeyToken, parseApiKeyToken, tokenMatchesHash } from './api-key-token.js';
 
+/** Who is acting: a person, through one of their keys (API) or a web session (keyId null when opened without a key). */
 export interface Principal {
-  keyId: string;
+  userId: string;
+  /** The person's name. */
   name: string;
+  /** What they may do now: the lower of the person's role and the key's. */
   role: ApiKeyRole;
+  keyId: string | null;
 }
 
 export type ApiKeySummary = Omit<ApiKey, 'hash'>;
@@ -36,7 +41,11 @@ export class ApiKeysService {
     private readonly cache: ApiKeyCache,
   ) {}
 
-  async create(input: { name: string; role: ApiKeyRole }): Promise<{ token: string; key: ApiKeySummary }> {
+  /**
+   * A new key for a person (`userId`), with at most their role; without `userId`, for a new person
+   * named after the key (as every key made before people existed became one).
+   */
+  async create(input: { name: string; role: ApiKeyRole; userId?: string }): Promise<{ token: string; key: ApiKeySummary }> {
     const token = generateApiKeyToken();
     const key = await this.insert(token, input);
     return { token, key };
@@ -44,6 +53,11 @@ export class ApiKeysService {
 
   async list(): Promise<ApiKeySummary[]> {
     return this.prisma.apiKey.findMany({ orderBy: { id: 'asc' }, omit: { hash: true } });
+  }
+
+  /** A person's keys, newest first. */
+  async listOf(userId: string): Promise<ApiKeySummary[]> {
+    return this.prisma.apiKey.findMany({ where: { userId }, orderBy: { id: 'desc' }, omit: { hash: true } });
   }
 
   /**
@@ -56,7 +70,9 @@ export class ApiKeysService {
   async revoke(id: string): Promise<ApiKeySummary> {
     const revoked = await this.prisma.$transaction(async (tx) => {
       const admins = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "ApiKey" WHERE "role" = 'admin' AND "revokedAt" IS NULL ORDER BY "id" FOR UPDATE`;
+        SELECT k."id" FROM "ApiKey" k JOIN "User" u ON u."id" = k."userId"
+         WHERE k."role" = 'admin' AND k."revokedAt" IS NULL AND u."role" = 'admin' AND u."disabledAt" IS NULL
+         ORDER BY k."id" FOR UPDATE OF k`;
       const existing = await tx.apiKey.findUnique({ where: { id }, omit: { hash: true } });
       if (!existing) throw new NotFoundError('API key', id, 'id');
       if (existing.revokedAt) return existing;
@@ -82,14 +98,14 @@ export class ApiKeysService {
     if (!parsed) return null;
     const tokenHash = hashApiKeyToken(token);
     const cached = this.cache.get(tokenHash);
-    if (cached) return { keyId: cached.keyId, name: cached.name, role: cached.role };
+    if (cached) return { ...cached };
     const mark = this.cache.mark;
-    const key = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
-    if (!key || key.revokedAt || !tokenMatchesHash(token, key.hash)) return null;
+    const key = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix }, include: { user: true } });
+    if (!key || key.revokedAt || key.user.disabledAt || !tokenMatchesHash(token, key.hash)) return null;
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
     }
-    const principal = { keyId: key.id, name: key.name, role: key.role };
+    const principal = { keyId: key.id, userId: key.userId, name: key.user.name, role: lowerRole(key.role, key.user.role) };
     this.cache.set(tokenHash, principal, mark);
     return { ...principal };
   }
@@ -123,12 +139,16 @@ export class ApiKeysService {
     return { kind: 'generated', token, file };
   }
 
-  private insert(token: string, input: { name: string; role: ApiKeyRole }): Promise<ApiKeySummary> {
+  private async insert(token: string, input: { name: string; role: ApiKeyRole; userId?: string }): Promise<ApiKeySummary> {
     const parsed = parseApiKeyToken(token);
     if (!parsed) throw new Error('generated an unparseable API key');
-    return this.prisma.apiKey.create({
-      data: { name: input.name, role: input.role, prefix: parsed.prefix, hash: hashApiKeyToken(token) },
-      omit: { hash: true },
-    });
+    const key = { name: input.name, role: input.role, prefix: parsed.prefix, hash: hashApiKeyToken(token) };
+    if (!input.userId) {
+      return this.prisma.apiKey.create({ data: { ...key, user: { create: { name: input.name, role: input.role } } }, omit: { hash: true } });
+    }
+    const user = await this.prisma.user.findUnique({ where: { id: input.userId } });
+    if (!user) throw new NotFoundError('User', input.userId, 'userId');
+    if (user.disabledAt) throw new DomainError('conflict', 'user-disabled', `${user.name} is disabled: enable them before giving them a key`, 'userId');
+    return this.prisma.apiKey.create({ data: { ...key, role: lowerRole(input.role, user.role), userId: user.id }, omit: { hash: true } });
   }
 }

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 
+import { ActorDirectory } from './actor-directory.js';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { OidcSignInService } from './oidc-sign-in.service.js';
+import { SignInLinksService } from './sign-in-links.service.js';
+import { UsersService } from './users.service.js';
 import { WebSessionsService } from './web-sessions.service.js';
 
-@Module({ providers: [ApiKeyCache, ApiKeysService, WebSessionsService], exports: [ApiKeysService, WebSessionsService] })
+const SERVICES = [ActorDirectory, ApiKeysService, UsersService, WebSessionsService, SignInLinksService, OidcSignInService];
+
+@Module({ providers: [ApiKeyCache, ...SERVICES], exports: SERVICES })
 export class AuthModule {}

@@ -6,6 +6,9 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** A From no mail server will vouch for: set MAIL_FROM to an address of your domain. */
+export const DEFAULT_MAIL_FROM = 'Bellwether <digest@bellwether.invalid>';
+
 /**
  * The whole environment Bellwether reads, validated once at start-up. Nothing
  * else in the code reads `process.env`: everything gets this object injected.
@@ -69,6 +72,20 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   SEED = 'true';
 
+  /**
+   * Load the demo's year of evidence, readings, forecasts and resolutions into an empty instance at
+   * start-up (`npm run demo`, on its own data directory); an instance that holds data is left alone.
+   */
+  @IsIn(['true', 'false'])
+  DEMO = 'false';
+
+  /**
+   * Group signal items that report one event into stories as they are stored (docs/rules-and-search.md#stories).
+   * `false`: every item is a story of its own (for measuring what grouping costs).
+   */
+  @IsIn(['true', 'false'])
+  STORY_GROUPING = 'true';
+
   /** Run the recurring job schedulers (the worker side). */
   @IsIn(['true', 'false'])
   SCHEDULERS = 'true';
@@ -82,6 +99,15 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   AUDIT_SIGNING_KEY?: string;
+
+  /**
+   * To rotate a configured key: the key in use until now (PEM, or base64 DER), beside the new one in
+   * AUDIT_SIGNING_KEY. The first process to start with both records the rotation, each key endorsing the other.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUDIT_PREVIOUS_SIGNING_KEY?: string;
 
   /** How often each worker puts the job schedulers back in place (an emptied Redis is repaired within this), in seconds. */
   @Transform(toInt)
@@ -132,7 +158,10 @@ export class AppConfig {
   @Min(1)
   WEBHOOK_REQUEUE_AFTER_SECONDS = 60;
 
-  /** Where people reach this deployment: the base of unsubscribe links in digests. Default http://localhost:PORT. */
+  /**
+   * Where people reach this deployment: the base of every link in messages (digest items, webhook
+   * payloads, Slack, unsubscribe links) and of WebSub callbacks. Default http://localhost:PORT.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
@@ -140,7 +169,7 @@ export class AppConfig {
 
   /** The From of digest emails. */
   @IsString()
-  MAIL_FROM = 'Bellwether <digest@bellwether.invalid>';
+  MAIL_FROM = DEFAULT_MAIL_FROM;
 
   /** The model and the team forecast more than this many percentage points apart is announced as prediction.forecasts_diverge. */
   @Transform(toInt)
@@ -172,6 +201,37 @@ export class AppConfig {
   @Min(0)
   RATE_LIMIT_PER_ADDRESS = 12000;
 
+  /** How long a mailed sign-in link works, in minutes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  SIGN_IN_LINK_MINUTES = 15;
+
+  /** Sign-in links one address (email) may be sent per SIGN_IN_LINK_MINUTES, and one client address may ask for; 0 turns a limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SIGN_IN_LINKS_PER_EMAIL = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SIGN_IN_LINKS_PER_ADDRESS = 20;
+
+  /** OpenID Connect sign-in: the identity provider's issuer URL (discovery at /.well-known/openid-configuration); unset: off. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
   get databaseKind(): 'postgres' | 'pglite' {
     return this.DATABASE_URL ? 'postgres' : 'pglite';
   }
@@ -182,6 +242,22 @@ export class AppConfig {
 
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
+  }
+
+  /** What an unset or plain-http PUBLIC_URL breaks, said at start-up; null when it is an https URL. */
+  get publicUrlWarning(): string | null {
+    if (!this.PUBLIC_URL) {
+      return 'PUBLIC_URL is unset: links in digests, webhooks and Slack point at localhost, which only this machine reaches, and one-click unsubscribe (RFC 8058) needs HTTPS';
+    }
+    if (this.PUBLIC_URL.startsWith('http://')) {
+      return 'PUBLIC_URL is plain http: mail clients refuse one-click unsubscribe (RFC 8058) without HTTPS, and links in mail go out unencrypted';
+    }
+    return null;
+  }
+
+  /** What an unset MAIL_FROM means for digests, said at start-up; null when it is set. */
+  get mailFromWarning(): string | null {
+    return this.MAIL_FROM === DEFAULT_MAIL_FROM ? `MAIL_FROM is unset: digests come from ${DEFAULT_MAIL_FROM}, which mail servers may reject as spam` : null;
   }
 }
 
@@ -194,9 +270,10 @@ export class InvalidConfigError extends Error {
 
 const CONFIG_KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX', 'DATA_DIR', 'BOOTSTRAP_ADMIN_KEY',
-  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'SHUTDOWN_GRACE_SECONDS', 'AUDIT_SIGNING_KEY',
+  'LOG_LEVEL', 'OUTBOUND_ALLOWLIST', 'SMTP_URL', 'SEED', 'DEMO', 'STORY_GROUPING', 'SCHEDULERS', 'SCHEDULER_REASSERT_SECONDS', 'SCHEDULER_LATE_AFTER_SECONDS', 'SHUTDOWN_GRACE_SECONDS', 'AUDIT_SIGNING_KEY', 'AUDIT_PREVIOUS_SIGNING_KEY',
   'OUTBOX_RELAY_INTERVAL_MS', 'WEBHOOK_RETRY_SCHEDULE', 'WEBHOOK_DISABLE_AFTER_DAYS', 'WEBHOOK_REQUEUE_AFTER_SECONDS',
   'PUBLIC_URL', 'MAIL_FROM', 'DIGEST_SEND_EMPTY', 'RATE_LIMIT_WINDOW_SECONDS', 'RATE_LIMIT_PER_KEY', 'RATE_LIMIT_PER_ADDRESS', 'FORECAST_DIVERGENCE_POINTS', 'LOG_FORMAT',
+  'SIGN_IN_LINK_MINUTES', 'SIGN_IN_LINKS_PER_EMAIL', 'SIGN_IN_LINKS_PER_ADDRESS', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET',
 ] as const satisfies readonly (keyof AppConfig)[];
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {

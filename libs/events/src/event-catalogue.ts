@@ -10,9 +10,16 @@ export interface PredictionMovePayload {
   predictionId: string;
   slug: string;
   likelihoodRatio: number;
+  /** What the prediction moved: the change of the story's contribution (0 for a repeat the story does not count). */
   deltaLogOdds: number;
   probabilityBefore: number;
   probabilityAfter: number;
+  /**
+   * The story the evidence counts in on this prediction (a story counts once, as its strongest live item):
+   * the evidence it counts after the move, and, for evidence recorded but not counted, the evidence it was
+   * counted once with. Absent from events written before stories.
+   */
+  story?: { id: string; counted: string | null; countedOnceWith: string | null };
 }
 
 export interface EventPayloads {
@@ -94,6 +101,8 @@ export interface EventPayloads {
     url: string | null;
     sourceId: string | null;
     rules: string[];
+    /** The story the item reports: announced once per story, by its first item to wait for review. */
+    storyId?: string | null;
     /** Set when an accepted item is back for review because its evidence was retracted: the retraction's reason. */
     reopenReason?: string;
   };
@@ -106,6 +115,8 @@ export interface EventPayloads {
   /** Chain heads of the audit trail were signed: keep a copy to check the trail against later (POST /v1/audit/verify). */
   'audit.checkpoints_signed': {
     publicKey: string;
+    /** The signing key's id (libs/core/src/audit-keys.ts): what a witness file records beside each head. */
+    keyId: string;
     checkpoints: { predictionId: string; sequence: number; hash: string; signedAt: string; signature: string }[];
   };
   /** A ping sent by `POST /v1/webhooks/:id/test`; never fanned out. */

@@ -1,12 +1,4 @@
-export {
-  EVENT_TYPES,
-  SUBSCRIBABLE_EVENT_TYPES,
-  isEventType,
-  type EventPayloads,
-  type EventType,
-  type OutboxEventInput,
-  type OutboxEventRecord,
-  type PredictionMovePayload,
-} from './event-catalogue.js';
+export { SUBSCRIBABLE_EVENT_TYPES, isEventType, type EventPayloads, type OutboxEventInput, type OutboxEventRecord } from './event-catalogue.js';
 export { EventsModule } from './events.module.js';
+export { joinedOutboxEvent, OutboxEventsRepository, outboxEventJoin, toOutboxEventRecord, type JoinedOutboxEvent, type OutboxEventRow } from './outbox-events.repository.js';
 export { OutboxWriter, outboxColumns, outboxInsert, outboxInsertValues, type OutboxColumns } from './outbox-writer.js';

@@ -25,6 +25,10 @@ export interface JobPayloads {
   'enqueue-due-sources': Record<string, never>;
   /** Route the signal items a crash left stored but unrouted (a fetch or a submission whose process died between the two steps). */
   'route-unrouted-signals': Record<string, never>;
+  /** Train a candidate routing model on the labelled set and analysts' decisions; keep it if it scores no worse. Without `requestedBy` (the actor who asked) it is the daily schedule's, which skips when nothing changed. */
+  'retrain-routing-model': { requestedBy?: string };
+  /** Renew WebSub leases before they run out; give up on requests a hub never verified; ask again for refused ones after a while. */
+  'renew-websub-subscriptions': Record<string, never>;
   /** Fetch one source; `scheduledFor` is the nextFetchAt it was due at, so a job made stale by a change is skipped. */
   'fetch-source': { sourceId: string; scheduledFor: number };
   /** One HTTP attempt of a webhook delivery (a retry, or a first attempt to a failing endpoint); `attempt` is the delivery's attempt count it was enqueued for, so a stale job is skipped. */
@@ -45,6 +49,8 @@ export const JOB_QUEUE = {
   'enqueue-due-sources': 'ingest',
   'fetch-source': 'ingest',
   'route-unrouted-signals': 'ingest',
+  'retrain-routing-model': 'ingest',
+  'renew-websub-subscriptions': 'ingest',
   'deliver-webhook': 'webhook-retries',
   'deliver-event-webhooks': 'notify',
   'send-due-digests': 'notify',
@@ -64,6 +70,10 @@ export const JOB_SCHEDULES: readonly { id: string; job: JobName; every: number }
   { id: 'record-quiet-days-hourly', job: 'record-quiet-days', every: 60 * 60 * 1000 },
   { id: 'enqueue-due-sources-every-minute', job: 'enqueue-due-sources', every: 60 * 1000 },
   { id: 'route-unrouted-signals-every-minute', job: 'route-unrouted-signals', every: 60 * 1000 },
+  // Daily: a run with no new decision and no changed term set since the active version trains nothing.
+  { id: 'retrain-routing-model-daily', job: 'retrain-routing-model', every: 24 * 60 * 60 * 1000 },
+  // Every 10 minutes: a lease is renewed a day (or a tenth of it) before it runs out.
+  { id: 'renew-websub-subscriptions-every-10-minutes', job: 'renew-websub-subscriptions', every: 10 * 60 * 1000 },
   // Every 5 minutes: a subscriber's send hour passes within one tick; the DigestRun unique key makes repeats no-ops.
   { id: 'send-due-digests-every-5-minutes', job: 'send-due-digests', every: 5 * 60 * 1000 },
 ];

@@ -11,6 +11,8 @@ export interface AnnouncementLine {
   /** Set apart on a line of its own (the admin key shown once). */
   value?: string;
   fields?: Record<string, unknown>;
+  /** Something to set before people rely on it: a warning (yellow; level 40 in JSON). */
+  warning?: boolean;
 }
 
 export interface Announcement {
@@ -29,12 +31,12 @@ export function writeAnnouncement(announcement: Announcement, format: LogFormat,
 }
 
 export function renderJson(announcement: Announcement, now = Date.now()): string {
-  const record = (msg: string, fields: Record<string, unknown> | undefined): string =>
-    `${JSON.stringify({ level: 30, time: now, pid: process.pid, context: 'Startup', ...fields, msg })}\n`;
+  const record = (msg: string, fields: Record<string, unknown> | undefined, level = 30): string =>
+    `${JSON.stringify({ level, time: now, pid: process.pid, context: 'Startup', ...fields, msg })}\n`;
   return [
     record(announcement.title, announcement.fields),
     ...announcement.lines.map((line) =>
-      record(line.message ?? `${line.label}: ${line.text}${line.value ? ` ${line.value}` : ''}`, line.fields),
+      record(line.message ?? `${line.label}: ${line.text}${line.value ? ` ${line.value}` : ''}`, line.fields, line.warning ? 40 : 30),
     ),
   ].join('');
 }
@@ -44,7 +46,7 @@ export function renderPretty(announcement: Announcement, colors: boolean): strin
   const width = Math.max(...announcement.lines.map((line) => line.label.length)) + 2;
   const lines = [c.bold(c.green(announcement.title))];
   for (const line of announcement.lines) {
-    lines.push(`  ${c.dim(line.label.padEnd(width))}${line.text}`);
+    lines.push(`  ${c.dim(line.label.padEnd(width))}${line.warning ? c.yellow(line.text) : line.text}`);
     if (line.value) lines.push(`  ${' '.repeat(width)}${c.bold(c.yellow(line.value))}`);
   }
   return `${lines.join('\n')}\n`;

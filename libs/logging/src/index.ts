@@ -1,4 +1,4 @@
 export { loggingModule } from './logging.module.js';
 export { BootQuietLogger } from './boot-quiet.logger.js';
-export { colorsWanted, resolveLogFormat, type LogFormat } from './log-format.js';
-export { renderJson, renderPretty, writeAnnouncement, type Announcement, type AnnouncementLine } from './announcement.js';
+export { resolveLogFormat } from './log-format.js';
+export { writeAnnouncement, type Announcement, type AnnouncementLine } from './announcement.js';
