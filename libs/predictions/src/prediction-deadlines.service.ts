@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { deltaLogOdds, quietDayLikelihoodRatio } from '#core';
-import { Prisma, PrismaService, type PrismaTransaction } from '#db';
+import { isUniqueViolation, PrismaService, WriteTransactions, type PrismaTransaction } from '#db';
 import { OutboxWriter } from '#events';
 
-import { AuditTrailService } from './audit-trail.service.js';
-import { confidenceChangedPayload } from './confidence-event.js';
-import { CONFIDENCE_TRANSACTION_OPTIONS, lockPredictionsForUpdate, type LockedPrediction } from './prediction-row-lock.js';
+import { AuditTrailService } from './chain/audit-trail.service.js';
+import { confidenceChangedPayload } from './chain/confidence-event.js';
+import { PredictionChainRepository, type LockedPrediction } from './chain/prediction-chain.repository.js';
 
 const DAY_MS = 86_400_000;
 const QUIET_DAY_ACTOR = 'system:quiet-days';
@@ -34,6 +34,8 @@ export class PredictionDeadlinesService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: WriteTransactions,
+    private readonly chain: PredictionChainRepository,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
   ) {}
@@ -53,8 +55,8 @@ export class PredictionDeadlinesService {
     });
     const marked: string[] = [];
     for (const { id } of candidates) {
-      const changed = await this.prisma.$transaction(async (tx) => {
-        const head = (await lockPredictionsForUpdate(tx, [id])).get(id);
+      const changed = await this.transactions.run(async (tx) => {
+        const [head] = await this.chain.lock(tx, [id]);
         if (!head || head.status !== 'open' || head.deadline.getTime() > now.getTime()) return false;
         await this.appendMissedQuietDays(tx, head, dayNumber(now) - 1);
         const prediction = await tx.prediction.update({ where: { id }, data: { status: 'due', dueAt: now } });
@@ -72,7 +74,7 @@ export class PredictionDeadlinesService {
           },
         ]);
         return true;
-      }, CONFIDENCE_TRANSACTION_OPTIONS);
+      });
       if (changed) marked.push(id);
     }
     if (marked.length > 0) this.logger.log({ predictions: marked }, 'Predictions are due for resolution');
@@ -101,15 +103,15 @@ export class PredictionDeadlinesService {
     const recorded: { predictionId: string; day: string }[] = [];
     for (const { id } of candidates) {
       try {
-        const days = await this.prisma.$transaction(async (tx) => {
-          const head = (await lockPredictionsForUpdate(tx, [id])).get(id);
+        const days = await this.transactions.run(async (tx) => {
+          const [head] = await this.chain.lock(tx, [id]);
           if (!head || (head.status !== 'open' && head.status !== 'due')) return [];
           return this.appendMissedQuietDays(tx, head, dayNumber(now) - 1);
-        }, CONFIDENCE_TRANSACTION_OPTIONS);
+        });
         recorded.push(...days.map((day) => ({ predictionId: id, day })));
       } catch (error) {
         // Another worker recorded the same day first: that is the index doing its job.
-        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
     }
     return recorded;
@@ -123,15 +125,13 @@ export class PredictionDeadlinesService {
    * to a worker that was down when the event's day came.
    */
   async appendMissedQuietDays(tx: PrismaTransaction, head: LockedPrediction, lastDay: number): Promise<string[]> {
-    const [facts] = await tx.$queryRaw<{ eventByDeadline: boolean; latest: string | null }[]>`
-      SELECT "p"."eventByDeadline",
-             (SELECT max("detail"->>'day') FROM "AuditEntry" WHERE "predictionId" = "p"."id" AND "kind" = 'quiet_day') AS "latest"
-        FROM "Prediction" AS "p" WHERE "p"."id" = ${head.id}::uuid`;
-    if (!facts?.eventByDeadline) return [];
+    if (!head.eventByDeadline) return [];
+    const [facts] = await tx.$queryRaw<{ latest: string | null }[]>`
+      SELECT max("detail"->>'day') AS "latest" FROM "AuditEntry" WHERE "predictionId" = ${head.id}::uuid AND "kind" = 'quiet_day'`;
     // The last day on which X can still happen is the one holding the deadline's final instant.
     const lastPossibleDay = dayNumber(head.deadline.getTime() - 1);
     const recorded: string[] = [];
-    let day = facts.latest ? dayNumber(Date.parse(`${facts.latest}T00:00:00Z`)) + 1 : dayNumber(head.createdAt) + 1;
+    let day = facts?.latest ? dayNumber(Date.parse(`${facts.latest}T00:00:00Z`)) + 1 : dayNumber(head.createdAt) + 1;
     for (; day <= lastDay && recorded.length < MAX_CATCH_UP_DAYS; day++) {
       const daysRemaining = lastPossibleDay - day + 1;
       const likelihoodRatio = quietDayLikelihoodRatio(daysRemaining);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, NotFoundError, probabilityFromLogOdds } from '#core';
+import { DomainError, NotFoundError, probabilityFromLogOdds, storyRemoval, type StoryEvent } from '#core';
 import { PrismaService, type AuditEntry, type AuditKind, type Prediction } from '#db';
 
 import { PredictionsService } from './predictions.service.js';
-import { isAfterTheFact } from './track-scoring.service.js';
+import { isAfterTheFact } from './scoring/track-scoring.service.js';
 
 export interface SequencePageRequest {
   cursor?: string;
@@ -18,19 +18,60 @@ export interface SequencePage<T> {
 
 export interface WhatIf {
   prediction: Prediction;
-  excluded: { evidenceId: string; deltaLogOdds: number }[];
+  /**
+   * What leaving out each excluded evidence takes out of the log-odds, in the order given (each
+   * on top of those before it, so they add up): a repeat its story does not count takes out
+   * nothing, the counted item of a story with others takes out the difference to the next strongest.
+   */
+  excluded: { evidenceId: string; storyId: string; deltaLogOdds: number }[];
   logOdds: number;
   probability: number;
+}
+
+/** Evidence as a move names it. */
+export interface EvidenceReference {
+  id: string;
+  summary: string;
+}
+
+/** The story an evidence or retraction entry moved, as its detail records it. */
+export interface MoveStory {
+  id: string;
+  /** The evidence the story counted on this prediction after the move (null once none of it was live). */
+  counted: EvidenceReference | null;
+  /** Recorded but not counted: counted once with this evidence of the same story. */
+  countedOnceWith: EvidenceReference | null;
 }
 
 export interface ExplainedMove {
   entry: AuditEntry;
   evidence: { id: string; summary: string; sourceUrl: string | null; observedAt: Date; retractedAt: Date | null } | null;
+  /** For evidence and retractions recorded since stories: the story's part in the move. */
+  story: MoveStory | null;
   /**
    * Recorded after the event the resolution names (whatever the evidence's observedAt):
    * kept in the trail and in the probability, left out of every score.
    */
   afterTheFact: boolean;
+}
+
+/** An entry of a story of excluded evidence, as the what-if reads it. */
+interface StoryEntryRow {
+  sequence: number;
+  kind: string;
+  evidenceId: string;
+  storyId: string;
+  moved: number;
+  itemDeltaLogOdds: number;
+}
+
+/** The story facts an entry's detail keeps (evidence.service.ts storyDetail), read defensively: older entries have none. */
+export function storyOfEntry(entry: Pick<AuditEntry, 'kind' | 'detail'>): { id: string; counted: string | null; countedOnceWith: string | null } | null {
+  if (entry.kind !== 'evidence' && entry.kind !== 'retraction') return null;
+  const story = (entry.detail as { story?: unknown } | null)?.story as { id?: unknown; counted?: unknown; countedOnceWith?: unknown } | undefined;
+  if (!story || typeof story.id !== 'string') return null;
+  const idOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { id: story.id, counted: idOrNull(story.counted), countedOnceWith: idOrNull(story.countedOnceWith) };
 }
 
 export interface SeriesPoint {
@@ -84,39 +125,62 @@ export class PredictionHistoryService {
   }
 
   /**
-   * The probability without the chosen evidence. The trail is a sum of deltas,
-   * except that an override sets the probability outright: evidence before the
-   * last override no longer counts, so only excluded moves after it are taken out
-   * (both the evidence's entry and any retraction of it).
+   * The probability without the chosen evidence. A story counts once, as its
+   * strongest live item: each story of the excluded evidence is replayed
+   * without it (excluding a repeat changes nothing, excluding the counted item
+   * falls back to the next strongest). An override sets the probability
+   * outright: what moved before the last override no longer counts, so only
+   * the story's moves after it are taken out.
    */
   async whatIf(idOrSlug: string, excludedEvidenceIds: readonly string[]): Promise<WhatIf> {
     const prediction = await this.predictions.get(idOrSlug);
-    const bearing = await this.prisma.auditEntry.findMany({
-      where: { predictionId: prediction.id, evidenceId: { in: [...excludedEvidenceIds] } },
-      select: { evidenceId: true, sequence: true, deltaLogOdds: true },
-      orderBy: { sequence: 'asc' },
-    });
+    const [stories, lastOverride] = await Promise.all([
+      this.storiesOf(prediction.id, excludedEvidenceIds),
+      this.prisma.auditEntry.findFirst({ where: { predictionId: prediction.id, kind: 'override' }, orderBy: { sequence: 'desc' }, select: { sequence: true } }),
+    ]);
+    const storyOfEvidence = new Map([...stories.values()].flatMap((events) => events.map((event) => [event.evidenceId, event.storyId] as const)));
     excludedEvidenceIds.forEach((evidenceId, index) => {
-      if (!bearing.some((entry) => entry.evidenceId === evidenceId)) {
-        throw new NotFoundError('Evidence on this prediction', evidenceId, `exclude[${index}]`);
-      }
-    });
-    const lastOverride = await this.prisma.auditEntry.findFirst({
-      where: { predictionId: prediction.id, kind: 'override' },
-      orderBy: { sequence: 'desc' },
-      select: { sequence: true },
+      if (!storyOfEvidence.has(evidenceId)) throw new NotFoundError('Evidence on this prediction', evidenceId, `exclude[${index}]`);
     });
     const since = lastOverride?.sequence ?? 0;
+    const removedWithout = (excluded: ReadonlySet<string>) =>
+      [...stories.values()].reduce((sum, events) => sum + storyRemoval(events, excluded, since, Number.MAX_SAFE_INTEGER), 0);
     let removed = 0;
-    const excluded = excludedEvidenceIds.map((evidenceId) => {
-      const delta = bearing
-        .filter((entry) => entry.evidenceId === evidenceId && entry.sequence > since)
-        .reduce((sum, entry) => sum + entry.deltaLogOdds, 0);
-      removed += delta;
-      return { evidenceId, deltaLogOdds: delta };
+    const excluded = excludedEvidenceIds.map((evidenceId, index) => {
+      const total = removedWithout(new Set(excludedEvidenceIds.slice(0, index + 1)));
+      const delta = total - removed;
+      removed = total;
+      return { evidenceId, storyId: storyOfEvidence.get(evidenceId)!, deltaLogOdds: delta };
     });
     const logOdds = prediction.logOdds - removed;
     return { prediction, excluded, logOdds, probability: probabilityFromLogOdds(logOdds) };
+  }
+
+  /** Every evidence and retraction entry, on this prediction, of the stories of the given evidence, grouped by story in sequence order. */
+  private async storiesOf(predictionId: string, evidenceIds: readonly string[]): Promise<Map<string, (StoryEvent & { storyId: string })[]>> {
+    if (evidenceIds.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<StoryEntryRow[]>`
+      SELECT entry."sequence", entry."kind"::text AS "kind", entry."evidenceId"::text AS "evidenceId", evidence."storyId"::text AS "storyId",
+             entry."deltaLogOdds" AS "moved", impact."deltaLogOdds" AS "itemDeltaLogOdds"
+        FROM "Evidence" AS evidence
+        JOIN "AuditEntry" AS entry ON entry."evidenceId" = evidence."id" AND entry."predictionId" = ${predictionId}::uuid
+        JOIN "EvidenceImpact" AS impact ON impact."evidenceId" = evidence."id" AND impact."predictionId" = ${predictionId}::uuid
+       WHERE evidence."storyId" IN (SELECT "storyId" FROM "Evidence" WHERE "id" = ANY(${[...evidenceIds]}::uuid[]))
+         AND entry."kind" IN ('evidence', 'retraction')
+       ORDER BY entry."sequence"`;
+    const stories = new Map<string, (StoryEvent & { storyId: string })[]>();
+    for (const row of rows) {
+      const event = {
+        sequence: row.sequence,
+        kind: row.kind === 'evidence' ? ('record' as const) : ('retract' as const),
+        evidenceId: row.evidenceId,
+        storyId: row.storyId,
+        deltaLogOdds: row.itemDeltaLogOdds,
+        moved: row.moved,
+      };
+      stories.set(row.storyId, [...(stories.get(row.storyId) ?? []), event]);
+    }
+    return stories;
   }
 
   /**
@@ -131,28 +195,22 @@ export class PredictionHistoryService {
     const step = Math.max(1, Math.ceil(total / Math.max(2, maxPoints)));
     const sequences = new Set<number>([1, total]);
     for (let sequence = 1; sequence <= total; sequence += step) sequences.add(sequence);
-    const [rows, excludedMoves, overrides] = await Promise.all([
+    const [rows, stories, overrides] = await Promise.all([
       this.prisma.auditEntry.findMany({
         where: { predictionId: prediction.id, sequence: { in: [...sequences] } },
         select: { sequence: true, createdAt: true, logOddsAfter: true, probabilityAfter: true },
         orderBy: { sequence: 'asc' },
       }),
-      exclude.length === 0
-        ? []
-        : this.prisma.auditEntry.findMany({
-            where: { predictionId: prediction.id, evidenceId: { in: [...exclude] } },
-            select: { sequence: true, deltaLogOdds: true },
-          }),
+      this.storiesOf(prediction.id, exclude),
       exclude.length === 0
         ? []
         : this.prisma.auditEntry.findMany({ where: { predictionId: prediction.id, kind: 'override' }, select: { sequence: true } }),
     ]);
     const overrideSequences = overrides.map((entry) => entry.sequence);
+    const excluded = new Set(exclude);
     const points = rows.map((row) => {
       const since = Math.max(0, ...overrideSequences.filter((sequence) => sequence <= row.sequence));
-      const removed = excludedMoves
-        .filter((move) => move.sequence > since && move.sequence <= row.sequence)
-        .reduce((sum, move) => sum + move.deltaLogOdds, 0);
+      const removed = [...stories.values()].reduce((sum, events) => sum + storyRemoval(events, excluded, since, row.sequence), 0);
       return {
         sequence: row.sequence,
         at: row.createdAt,
@@ -171,20 +229,32 @@ export class PredictionHistoryService {
       orderBy: { sequence: 'desc' },
       take: limit,
     });
-    const evidenceIds = [...new Set(entries.map((entry) => entry.evidenceId).filter((id): id is string => id !== null))];
+    return { prediction, moves: await this.explained(prediction, entries) };
+  }
+
+  /** Entries with their cause: the evidence behind each, and the story it counted in. */
+  private async explained(prediction: Prediction, entries: readonly AuditEntry[]): Promise<ExplainedMove[]> {
+    const stories = entries.map(storyOfEntry);
+    const evidenceIds = new Set(entries.map((entry) => entry.evidenceId).filter((id): id is string => id !== null));
+    for (const story of stories) for (const id of [story?.counted, story?.countedOnceWith]) if (id) evidenceIds.add(id);
     const evidence = await this.prisma.evidence.findMany({
-      where: { id: { in: evidenceIds } },
+      where: { id: { in: [...evidenceIds] } },
       select: { id: true, summary: true, sourceUrl: true, observedAt: true, retractedAt: true },
     });
     const evidenceById = new Map(evidence.map((item) => [item.id, item]));
-    return {
-      prediction,
-      moves: entries.map((entry) => ({
+    const reference = (id: string | null): EvidenceReference | null => {
+      const found = id === null ? undefined : evidenceById.get(id);
+      return found ? { id: found.id, summary: found.summary } : null;
+    };
+    return entries.map((entry, index) => {
+      const story = stories[index];
+      return {
         entry,
         evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null,
+        story: story ? { id: story.id, counted: reference(story.counted), countedOnceWith: reference(story.countedOnceWith) } : null,
         afterTheFact: isAfterTheFact(entry, prediction.outcomeOccurredAt),
-      })),
-    };
+      };
+    });
   }
 
   /** "Why was it p at that time": the prior and every move up to `at`, in order, each with its cause. */
@@ -195,12 +265,7 @@ export class PredictionHistoryService {
       orderBy: { sequence: 'desc' },
       select: { logOddsAfter: true, probabilityAfter: true },
     });
-    const evidenceIds = [...new Set(entries.items.map((entry) => entry.evidenceId).filter((id): id is string => id !== null))];
-    const evidence = await this.prisma.evidence.findMany({
-      where: { id: { in: evidenceIds } },
-      select: { id: true, summary: true, sourceUrl: true, observedAt: true, retractedAt: true },
-    });
-    const evidenceById = new Map(evidence.map((item) => [item.id, item]));
+    const moves = await this.explained(prediction, entries.items);
     // A prediction made before its prior's entry shared its timestamp: from creation on, the prior is in force.
     const existed = at.getTime() >= prediction.createdAt.getTime();
     return {
@@ -209,16 +274,22 @@ export class PredictionHistoryService {
       probability: lastBefore?.probabilityAfter ?? (existed ? probabilityFromLogOdds(prediction.priorLogOdds) : null),
       logOdds: lastBefore?.logOddsAfter ?? (existed ? prediction.priorLogOdds : null),
       occurredAt: prediction.outcomeOccurredAt,
-      moves: {
-        items: entries.items.map((entry) => ({
-          entry,
-          evidence: entry.evidenceId ? (evidenceById.get(entry.evidenceId) ?? null) : null,
-          afterTheFact: isAfterTheFact(entry, prediction.outcomeOccurredAt),
-        })),
-        nextCursor: entries.nextCursor,
-      },
+      moves: { items: moves, nextCursor: entries.nextCursor },
     };
   }
+}
+
+/**
+ * The story's part in a move in words, or null when there is nothing to add:
+ * a repeat "counted once with" the evidence its story counts, a retraction
+ * that leaves the story counting another item.
+ */
+export function describeStory(move: Pick<ExplainedMove, 'entry' | 'story'>): string | null {
+  const story = move.story;
+  if (!story) return null;
+  if (move.entry.kind === 'evidence' && story.countedOnceWith) return `counted once with "${story.countedOnceWith.summary}"`;
+  if (move.entry.kind === 'retraction' && story.counted && move.entry.evidenceId !== story.counted.id) return `its story counts "${story.counted.summary}"`;
+  return null;
 }
 
 /** Plain-language cause of a move, for explain and history. */
@@ -229,7 +300,7 @@ export function describeMove(kind: AuditKind): string {
     case 'evidence':
       return 'evidence recorded';
     case 'retraction':
-      return 'evidence retracted (its effect reversed)';
+      return 'evidence retracted (its story recounted without it)';
     case 'override':
       return 'probability set by hand';
     case 'quiet_day':

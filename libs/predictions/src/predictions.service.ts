@@ -1,15 +1,33 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, GENESIS_HASH, isAcceptedProbability, isUuid, logit, MAX_PROBABILITY, MIN_PROBABILITY, NotFoundError, overrideDelta, probabilityFromLogOdds } from '#core';
-import { decodeCursor, IdempotencyKeysRepository, Prisma, PrismaService, SqlPool, toPage, type AuditEntry, type Page, type PageRequest, type Prediction, type PredictionStatus } from '#db';
+import { DomainError, GENESIS_HASH, logit, NotFoundError, onLogOddsGrid, overrideDelta, probabilityFromLogOdds } from '#core';
+import {
+  decodeCursor,
+  isReferenceTo,
+  isUniqueViolation,
+  PrismaService,
+  recordReference,
+  splitReferences,
+  SqlPool,
+  asSqlSession,
+  type PrismaTransaction,
+  type SqlSession,
+  toPage,
+  WriteTransactions,
+  type AuditEntry,
+  type Page,
+  type PageRequest,
+  type Prediction,
+  type PredictionStatus,
+} from '#db';
 import { OutboxWriter } from '#events';
 
-import { AuditTrailService } from './audit-trail.service.js';
-import { confidenceChangedPayload } from './confidence-event.js';
+import { AuditTrailService } from './chain/audit-trail.service.js';
+import { confidenceChangedPayload } from './chain/confidence-event.js';
 import { dayNumber, PredictionDeadlinesService } from './prediction-deadlines.service.js';
-import { assertOpenForMoves, CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
-import { TEAM_FORECAST_JOIN, teamFromColumns, type TeamForecast, type TeamForecastColumns } from './team-forecast.js';
-import { TrackScoringService } from './track-scoring.service.js';
+import { assertOpenForMoves, isResolved, PredictionChainRepository } from './chain/prediction-chain.repository.js';
+import { TEAM_FORECAST_JOIN, teamFromColumns, type TeamForecast, type TeamForecastColumns } from './forecasts/team-forecast.js';
+import { TrackScoringService } from './scoring/track-scoring.service.js';
 
 /** A prediction as lists show it: with the team forecast beside the model's. */
 export type PredictionWithTeam = Prediction & { team: TeamForecast | null };
@@ -41,6 +59,15 @@ export interface Resolution {
   occurredAt?: Date | null;
 }
 
+/** A prediction as another library refers to it: who it is, where it stands. */
+export interface PredictionSummary {
+  id: string;
+  slug: string;
+  title: string;
+  status: PredictionStatus;
+  probability: number;
+}
+
 export interface ConfidenceMove {
   prediction: Prediction;
   entry: AuditEntry;
@@ -65,14 +92,14 @@ export class PredictionsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly sql: SqlPool,
+    private readonly transactions: WriteTransactions,
+    private readonly chain: PredictionChainRepository,
     private readonly auditTrail: AuditTrailService,
     private readonly outbox: OutboxWriter,
     private readonly deadlines: PredictionDeadlinesService,
     private readonly trackScoring: TrackScoringService,
-    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
-  /** A page of predictions in id order; the most read list, so one prepared statement. */
   /** A page of predictions, each with its team forecast, read in one statement. */
   async list(request: PageRequest & { status?: PredictionStatus }): Promise<Page<PredictionWithTeam>> {
     const rows = await this.sql.query<Prediction & TeamForecastColumns>(
@@ -89,24 +116,53 @@ export class PredictionsService {
   /** Predictions are addressable by id or by slug. */
   async get(idOrSlug: string, field = 'idOrSlug'): Promise<Prediction> {
     // Read on most routes about one prediction (its scorecard, history, evidence): prepared, one per kind of reference.
-    const [prediction] = isUuid(idOrSlug)
-      ? await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "id" = $1::uuid`, [idOrSlug.toLowerCase()], 'prediction-by-id')
-      : await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "slug" = $1`, [idOrSlug], 'prediction-by-slug');
+    const reference = recordReference(idOrSlug);
+    const [prediction] =
+      'id' in reference
+        ? await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "id" = $1::uuid`, [reference.id], 'prediction-by-id')
+        : await this.sql.query<Prediction>(`SELECT ${PREDICTION_COLUMNS} FROM "Prediction" WHERE "slug" = $1`, [reference.slug], 'prediction-by-slug');
     if (!prediction) throw new NotFoundError('Prediction', idOrSlug, field);
     return prediction;
   }
 
   /** A prediction with its team forecast, read in one statement. */
   async getWithTeam(idOrSlug: string): Promise<PredictionWithTeam> {
-    const byId = isUuid(idOrSlug);
+    const reference = recordReference(idOrSlug);
+    const byId = 'id' in reference;
     const [row] = await this.sql.query<Prediction & TeamForecastColumns>(
       `SELECT ${PREDICTION_COLUMNS}, team."teamProbabilities", team."teamAsOf" FROM "Prediction" p ${TEAM_FORECAST_JOIN}
         WHERE ${byId ? 'p."id" = $1::uuid' : 'p."slug" = $1'}`,
-      [byId ? idOrSlug.toLowerCase() : idOrSlug],
+      [byId ? reference.id : reference.slug],
       byId ? 'prediction-with-team-by-id' : 'prediction-with-team-by-slug',
     );
     if (!row) throw new NotFoundError('Prediction', idOrSlug, 'idOrSlug');
     return withTeam(row);
+  }
+
+  /**
+   * The predictions `references` (ids or slugs) name, in their order, in one
+   * query; one that names none is not_found, naming `fieldOf(index)`. How other
+   * libraries turn what a request names into predictions.
+   */
+  async lookUp(references: readonly string[], fieldOf: (index: number) => string): Promise<PredictionSummary[]> {
+    return this.lookUpWithin(this.sql, references, fieldOf);
+  }
+
+  /** As lookUp, inside the caller's transaction (the embedded database serves one transaction at a time). */
+  async lookUpWithin(tx: PrismaTransaction | SqlSession | SqlPool, references: readonly string[], fieldOf: (index: number) => string): Promise<PredictionSummary[]> {
+    if (references.length === 0) return [];
+    const { ids, slugs } = splitReferences(references);
+    const rows = await (tx instanceof SqlPool ? tx : asSqlSession(tx)).query<PredictionSummary>(
+      `SELECT "id"::text AS "id", "slug", "title", "status"::text AS "status", "probability" FROM "Prediction"
+        WHERE "id" = ANY($1::uuid[]) OR "slug" = ANY($2::text[])`,
+      [ids, slugs],
+      'predictions-resolve',
+    );
+    return references.map((reference, index) => {
+      const row = rows.find((candidate) => isReferenceTo(candidate, reference));
+      if (!row) throw new NotFoundError('Prediction', reference, fieldOf(index));
+      return row;
+    });
   }
 
   /** The predictions among `ids` that exist (in no particular order). */
@@ -121,19 +177,15 @@ export class PredictionsService {
 
   /** Creates the prediction and the first entry of its audit trail, the prior. */
   async create(input: NewPrediction, actor: string): Promise<Prediction> {
-    if (!isAcceptedProbability(input.prior)) {
-      throw new DomainError('invalid', 'prior-out-of-range', `prior must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'prior');
-    }
     if (!(input.deadline.getTime() > Date.now())) {
       throw new DomainError('invalid', 'deadline-in-past', 'deadline must be a time in the future', 'deadline');
     }
-    const priorLogOdds = logit(input.prior);
+    // On the log-odds grid, as every later position is, so moves return to it exactly.
+    const priorLogOdds = onLogOddsGrid(logit(input.prior));
     // The prediction and its prior carry one timestamp, so "the probability at t" exists from its first instant.
     const createdAt = new Date();
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        // An Idempotency-Key request records its claim in the effect's transaction (see EvidenceService.recordIn).
-        await this.idempotencyKeys.takePart(tx);
+      return await this.transactions.run(async (tx) => {
         const created = await tx.prediction.create({
           data: {
             createdAt,
@@ -159,11 +211,11 @@ export class PredictionsService {
             },
           },
         });
-        await this.auditTrail.append(tx, created, { kind: 'prior', deltaLogOdds: 0, actor, detail: { prior: input.prior }, at: createdAt });
+        await this.chain.append(tx, [{ head: created, move: { kind: 'prior', deltaLogOdds: 0, actor, detail: { prior: input.prior }, at: createdAt } }]);
         return tx.prediction.findUniqueOrThrow({ where: { id: created.id } });
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (isUniqueViolation(error)) {
         throw new DomainError('conflict', 'slug-taken', `A prediction with slug "${input.slug}" already exists`, 'slug');
       }
       throw error;
@@ -176,11 +228,8 @@ export class PredictionsService {
     if (fields.length === 0) {
       throw new DomainError('invalid', 'nothing-to-update', 'Send at least one of title, statement, resolutionCriteria', 'body');
     }
-    for (const field of fields) {
-      if (edit[field]!.trim().length === 0) throw new DomainError('invalid', 'blank-text', `${field} must not be blank`, field);
-    }
-    return this.prisma.$transaction(async (tx) => {
-      const locked = await lockPrediction(tx, idOrSlug);
+    return this.transactions.run(async (tx) => {
+      const locked = await this.chain.lockOne(tx, idOrSlug);
       if (isResolved(locked.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${locked.slug}" is resolved; its text is final`, 'idOrSlug');
       }
@@ -193,7 +242,7 @@ export class PredictionsService {
       const revision = current.revision + 1;
       await tx.predictionRevision.create({ data: { predictionId: locked.id, revision, ...next, editedBy: actor } });
       return tx.prediction.update({ where: { id: locked.id }, data: { ...next, revision } });
-    }, CONFIDENCE_TRANSACTION_OPTIONS);
+    });
   }
 
   async revisions(idOrSlug: string) {
@@ -203,13 +252,8 @@ export class PredictionsService {
 
   /** Sets the probability directly, with a written reason: an ordinary move of dL = logit(p) - L. */
   async override(idOrSlug: string, probability: number, reason: string, actor: string): Promise<ConfidenceMove> {
-    if (!isAcceptedProbability(probability)) {
-      throw new DomainError('invalid', 'probability-out-of-range', `probability must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'probability');
-    }
-    if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the probability is set by hand', 'reason');
-    return this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
-      const head = await lockPrediction(tx, idOrSlug);
+    return this.transactions.run(async (tx) => {
+      const head = await this.chain.lockOne(tx, idOrSlug);
       assertOpenForMoves(head, 'idOrSlug');
       const entry = await this.auditTrail.append(tx, head, {
         kind: 'override',
@@ -220,7 +264,7 @@ export class PredictionsService {
       });
       await this.outbox.write(tx, [{ type: 'prediction.confidence_changed', predictionId: head.id, payload: confidenceChangedPayload(entry) }]);
       return { prediction: await tx.prediction.findUniqueOrThrow({ where: { id: head.id } }), entry };
-    }, CONFIDENCE_TRANSACTION_OPTIONS);
+    });
   }
 
   /**
@@ -231,18 +275,13 @@ export class PredictionsService {
    * every track (the model, the team, each analyst) is scored at `occurredAt` and kept.
    */
   async resolve(idOrSlug: string, resolution: Resolution, actor: string): Promise<ConfidenceMove> {
-    if (!Object.hasOwn(STATUS_OF_OUTCOME, resolution.outcome)) {
-      throw new DomainError('invalid', 'invalid-outcome', 'outcome must be true, false or annulled', 'outcome');
-    }
-    if (resolution.note.trim().length === 0) throw new DomainError('invalid', 'note-required', 'note must say how it resolved', 'note');
     const recordedAt = new Date();
     const occurredAt = resolution.occurredAt ?? recordedAt;
     if (occurredAt.getTime() > recordedAt.getTime() + 60_000) {
       throw new DomainError('invalid', 'occurred-in-future', 'occurredAt cannot be in the future', 'occurredAt');
     }
-    return this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
-      const head = await lockPrediction(tx, idOrSlug);
+    return this.transactions.run(async (tx) => {
+      const head = await this.chain.lockOne(tx, idOrSlug);
       if (isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is already ${head.status.replace('_', ' ')}`, 'idOrSlug');
       }
@@ -297,7 +336,7 @@ export class PredictionsService {
         },
       ]);
       return { prediction, entry };
-    }, CONFIDENCE_TRANSACTION_OPTIONS);
+    });
   }
 
   /**
@@ -305,10 +344,8 @@ export class PredictionsService {
    * The earlier resolution stays in the trail; the prediction reopens (or is due).
    */
   async undoResolution(idOrSlug: string, reason: string, actor: string): Promise<ConfidenceMove> {
-    if (reason.trim().length === 0) throw new DomainError('invalid', 'reason-required', 'reason must say why the resolution is undone', 'reason');
-    return this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
-      const head = await lockPrediction(tx, idOrSlug);
+    return this.transactions.run(async (tx) => {
+      const head = await this.chain.lockOne(tx, idOrSlug);
       if (!isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-not-resolved', `Prediction "${head.slug}" is not resolved`, 'idOrSlug');
       }
@@ -333,7 +370,7 @@ export class PredictionsService {
         },
       ]);
       return { prediction, entry };
-    }, CONFIDENCE_TRANSACTION_OPTIONS);
+    });
   }
 }
 

@@ -1,39 +1,56 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, GENESIS_HASH, hashAuditEntry } from '#core';
-import { Prisma, type PrismaTransaction } from '#db';
+import { DomainError, uuidV7, verifyArchivedChains, type ArchivedChainBreak } from '#core';
+import { ARCHIVE_LIMITS, type ArchiveColumn, type ArchiveRow, type ArchiveTable, keysetPage, Prisma, type PrismaTransaction } from '#db';
 
-import { auditEntryContent } from '../audit-trail.service.js';
-import { keysetPage, type ArchiveColumn, type ArchiveRow, type ArchiveTable } from './archive-table.js';
+import { AuditSigningKeyService } from '../audit/audit-signing-key.service.js';
+
+export type { ArchivedChainBreak } from '#core';
 
 const STATUSES = ['open', 'due', 'resolved_true', 'resolved_false', 'annulled'] as const;
 const AUDIT_KINDS = ['prior', 'evidence', 'retraction', 'override', 'quiet_day', 'resolution', 'resolution_undone'] as const;
 const TRACKS = ['model', 'team', 'analyst'] as const;
+const DIRECTIONS = ['supports', 'contradicts'] as const;
+const STRENGTHS = ['weak', 'moderate', 'strong'] as const;
+const KEY_ORIGINS = ['local', 'imported'] as const;
+const KEY_RELATIONS = ['successor', 'predecessor', 'imported'] as const;
 
-const column = (name: string, type: ArchiveColumn['type'], nullable = false): ArchiveColumn => ({ name, type, nullable });
+/** A column, with the limits the API puts on the field it comes from: an import checks each value as the API checks a request. */
+const column = (name: string, type: ArchiveColumn['type'], nullable = false, limits: Omit<ArchiveColumn, 'name' | 'type' | 'nullable'> = {}): ArchiveColumn => ({
+  name,
+  type,
+  nullable,
+  ...limits,
+});
+const { maxInt, hash, keyId, base64, slug } = ARCHIVE_LIMITS;
+const PROBABILITY = { min: 0.001, max: 0.999 };
+/** A probability derived from log-odds: never 0 or 1. */
+const DERIVED_PROBABILITY = { above: 0, below: 1 };
+const SEQUENCE = { min: 1, max: maxInt };
+const ACTOR = { maxLength: 200 };
 
 const PREDICTIONS: ArchiveTable = {
   name: 'predictions',
   columns: [
     column('id', 'uuid'),
-    column('slug', 'text'),
-    column('title', 'text'),
-    column('statement', 'text'),
-    column('resolutionCriteria', 'text'),
-    column('prior', 'number'),
+    column('slug', 'text', false, { maxLength: 100, pattern: slug }),
+    column('title', 'text', false, { maxLength: 300 }),
+    column('statement', 'text', false, { maxLength: 5000 }),
+    column('resolutionCriteria', 'text', false, { maxLength: 5000 }),
+    column('prior', 'number', false, PROBABILITY),
     column('priorLogOdds', 'number'),
     column('logOdds', 'number'),
-    column('probability', 'number'),
+    column('probability', 'number', false, DERIVED_PROBABILITY),
     column('status', STATUSES),
     column('deadline', 'date'),
     column('eventByDeadline', 'boolean'),
-    column('auditSequence', 'int'),
-    column('auditHash', 'text'),
-    column('revision', 'int'),
+    column('auditSequence', 'int', false, { min: 0, max: maxInt }),
+    column('auditHash', 'text', false, { pattern: hash }),
+    column('revision', 'int', false, { min: 1, max: maxInt }),
     column('resolvedAt', 'date', true),
     column('outcomeOccurredAt', 'date', true),
-    column('resolutionNote', 'text', true),
-    column('resolutionSourceUrl', 'text', true),
+    column('resolutionNote', 'text', true, { maxLength: 5000 }),
+    column('resolutionSourceUrl', 'text', true, { maxLength: 2000 }),
     column('dueAt', 'date', true),
     column('createdAt', 'date'),
     column('updatedAt', 'date'),
@@ -47,11 +64,11 @@ const REVISIONS: ArchiveTable = {
   columns: [
     column('id', 'uuid'),
     column('predictionId', 'uuid'),
-    column('revision', 'int'),
-    column('title', 'text'),
-    column('statement', 'text'),
-    column('resolutionCriteria', 'text'),
-    column('editedBy', 'text'),
+    column('revision', 'int', false, { min: 1, max: maxInt }),
+    column('title', 'text', false, { maxLength: 300 }),
+    column('statement', 'text', false, { maxLength: 5000 }),
+    column('resolutionCriteria', 'text', false, { maxLength: 5000 }),
+    column('editedBy', 'text', false, ACTOR),
     column('createdAt', 'date'),
   ],
   page: (db, after, take) => db.predictionRevision.findMany(keysetPage(after, take)),
@@ -62,20 +79,26 @@ const EVIDENCE: ArchiveTable = {
   name: 'evidence',
   columns: [
     column('id', 'uuid'),
-    column('summary', 'text'),
-    column('sourceUrl', 'text', true),
+    column('summary', 'text', false, { maxLength: 2000 }),
+    column('sourceUrl', 'text', true, { maxLength: 2000 }),
     column('observedAt', 'date'),
-    column('reliability', 'number'),
-    column('actor', 'text'),
+    column('reliability', 'number', false, { min: 0, max: 1 }),
+    column('actor', 'text', false, ACTOR),
     column('indicatorReadingId', 'uuid', true),
     column('signalItemId', 'uuid', true),
     column('retractedAt', 'date', true),
-    column('retractionReason', 'text', true),
-    column('retractedBy', 'text', true),
+    column('retractionReason', 'text', true, { maxLength: 2000 }),
+    column('retractedBy', 'text', true, ACTOR),
     column('createdAt', 'date'),
+    // Exports from before stories have none: each evidence is then a story of its own, as the migration made it.
+    column('storyId', 'uuid', true),
+    column('namedStoryId', 'uuid', true),
+    column('canonicalUrl', 'text', true, { maxLength: 4000 }),
+    column('independenceReason', 'text', true, { maxLength: 2000 }),
   ],
   page: (db, after, take) => db.evidence.findMany(keysetPage(after, take)),
-  insert: (tx, rows) => tx.evidence.createMany({ data: rows as unknown as Prisma.EvidenceCreateManyInput[] }),
+  insert: (tx, rows) =>
+    tx.evidence.createMany({ data: rows.map((row) => ({ ...row, storyId: row.storyId ?? row.id })) as unknown as Prisma.EvidenceCreateManyInput[] }),
 };
 
 const IMPACTS: ArchiveTable = {
@@ -84,39 +107,130 @@ const IMPACTS: ArchiveTable = {
     column('id', 'uuid'),
     column('evidenceId', 'uuid'),
     column('predictionId', 'uuid'),
-    column('likelihoodRatio', 'number'),
-    column('reliability', 'number'),
+    column('likelihoodRatio', 'number', false, { min: 1 / 100, max: 100 }),
+    column('reliability', 'number', false, { min: 0, max: 1 }),
     column('deltaLogOdds', 'number'),
-    column('direction', 'text', true),
-    column('strength', 'text', true),
+    column('direction', DIRECTIONS, true),
+    column('strength', STRENGTHS, true),
     column('createdAt', 'date'),
   ],
   page: (db, after, take) => db.evidenceImpact.findMany(keysetPage(after, take)),
   insert: (tx, rows) => tx.evidenceImpact.createMany({ data: rows as unknown as Prisma.EvidenceImpactCreateManyInput[] }),
 };
 
+/** Derived from the evidence and the trail; an import checks it against them (#core verifyArchive, and `verifyStoriesAfterImport`). */
+const STORY_IMPACTS: ArchiveTable = {
+  name: 'storyImpacts',
+  columns: [
+    column('id', 'uuid'),
+    column('storyId', 'uuid'),
+    column('predictionId', 'uuid'),
+    column('strongestEvidenceId', 'uuid', true),
+    column('strongestDeltaLogOdds', 'number'),
+    column('appliedDeltaLogOdds', 'number'),
+    column('liveItems', 'int', false, { min: 0, max: maxInt }),
+    column('createdAt', 'date'),
+    column('updatedAt', 'date'),
+  ],
+  page: (db, after, take) => db.evidenceStoryImpact.findMany(keysetPage(after, take)),
+  insert: (tx, rows) => tx.evidenceStoryImpact.createMany({ data: rows as unknown as Prisma.EvidenceStoryImpactCreateManyInput[] }),
+};
+
+/** A story's standing on a prediction as the evidence and the trail imply it. */
+interface DerivedStanding {
+  storyId: string;
+  predictionId: string;
+  strongestEvidenceId: string | null;
+  strongestDeltaLogOdds: number;
+  appliedDeltaLogOdds: number;
+  liveItems: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 const AUDIT_ENTRIES: ArchiveTable = {
   name: 'auditEntries',
   columns: [
     column('id', 'uuid'),
     column('predictionId', 'uuid'),
-    column('sequence', 'int'),
+    column('sequence', 'int', false, SEQUENCE),
     column('kind', AUDIT_KINDS),
     column('evidenceId', 'uuid', true),
     column('logOddsBefore', 'number'),
     column('deltaLogOdds', 'number'),
     column('logOddsAfter', 'number'),
-    column('probabilityBefore', 'number'),
-    column('probabilityAfter', 'number'),
-    column('actor', 'text'),
-    column('reason', 'text', true),
+    column('probabilityBefore', 'number', false, DERIVED_PROBABILITY),
+    column('probabilityAfter', 'number', false, DERIVED_PROBABILITY),
+    column('actor', 'text', false, ACTOR),
+    column('reason', 'text', true, { maxLength: 5000 }),
     column('detail', 'json', true),
     column('createdAt', 'date'),
-    column('prevHash', 'text'),
-    column('hash', 'text'),
+    column('prevHash', 'text', false, { pattern: hash }),
+    column('hash', 'text', false, { pattern: hash }),
   ],
   page: (db, after, take) => db.auditEntry.findMany(keysetPage(after, take)),
   insert: (tx, rows) => tx.auditEntry.createMany({ data: rows as unknown as Prisma.AuditEntryCreateManyInput[] }),
+};
+
+/** Each head as it was signed when it moved. */
+const CHAIN_HEADS: ArchiveTable = {
+  name: 'chainHeads',
+  columns: [
+    column('id', 'uuid'),
+    column('predictionId', 'uuid'),
+    column('sequence', 'int', false, SEQUENCE),
+    column('hash', 'text', false, { pattern: hash }),
+    column('signedAt', 'date'),
+    column('keyId', 'text', false, { pattern: keyId }),
+    column('signature', 'text', false, { maxLength: 200, pattern: base64 }),
+  ],
+  page: (db, after, take) => db.chainHeadSignature.findMany(keysetPage(after, take)),
+  insert: (tx, rows) => tx.chainHeadSignature.createMany({ data: rows as unknown as Prisma.ChainHeadSignatureCreateManyInput[] }),
+};
+
+const AUDIT_CHECKPOINTS: ArchiveTable = {
+  name: 'auditCheckpoints',
+  columns: [
+    column('id', 'uuid'),
+    column('predictionId', 'uuid'),
+    column('sequence', 'int', false, SEQUENCE),
+    column('hash', 'text', false, { pattern: hash }),
+    column('signedAt', 'date'),
+    column('publicKey', 'text', false, { maxLength: 200, pattern: base64 }),
+    column('signature', 'text', false, { maxLength: 200, pattern: base64 }),
+  ],
+  page: (db, after, take) => db.auditCheckpoint.findMany(keysetPage(after, take)),
+  insert: (tx, rows) => tx.auditCheckpoint.createMany({ data: rows as unknown as Prisma.AuditCheckpointCreateManyInput[] }),
+};
+
+/** The exporter's public keys: kept as imported keys (one the target already holds stays as it is). */
+const AUDIT_KEYS: ArchiveTable = {
+  name: 'auditKeys',
+  columns: [
+    column('id', 'text', false, { pattern: keyId }),
+    column('publicKey', 'text', false, { maxLength: 200, pattern: base64 }),
+    column('origin', KEY_ORIGINS),
+    column('activatedAt', 'date'),
+    column('createdAt', 'date'),
+  ],
+  page: (db, after, take) => db.auditSigningKey.findMany(keysetPage(after, take)),
+  insert: (tx, rows) =>
+    tx.auditSigningKey.createMany({ data: rows.map((row) => ({ ...row, origin: 'imported' })) as unknown as Prisma.AuditSigningKeyCreateManyInput[], skipDuplicates: true }),
+};
+
+const AUDIT_KEY_ENDORSEMENTS: ArchiveTable = {
+  name: 'auditKeyEndorsements',
+  columns: [
+    column('id', 'uuid'),
+    column('endorserKeyId', 'text', false, { pattern: keyId }),
+    column('subjectKeyId', 'text', false, { pattern: keyId }),
+    column('subjectPublicKey', 'text', false, { maxLength: 200, pattern: base64 }),
+    column('relation', KEY_RELATIONS),
+    column('at', 'date'),
+    column('signature', 'text', false, { maxLength: 200, pattern: base64 }),
+  ],
+  page: (db, after, take) => db.auditKeyEndorsement.findMany(keysetPage(after, take)),
+  insert: (tx, rows) => tx.auditKeyEndorsement.createMany({ data: rows as unknown as Prisma.AuditKeyEndorsementCreateManyInput[], skipDuplicates: true }),
 };
 
 const FORECASTS: ArchiveTable = {
@@ -124,10 +238,10 @@ const FORECASTS: ArchiveTable = {
   columns: [
     column('id', 'uuid'),
     column('predictionId', 'uuid'),
-    column('forecaster', 'text'),
-    column('forecasterName', 'text'),
-    column('probability', 'number'),
-    column('note', 'text', true),
+    column('forecaster', 'text', false, ACTOR),
+    column('forecasterName', 'text', false, ACTOR),
+    column('probability', 'number', false, PROBABILITY),
+    column('note', 'text', true, { maxLength: 2000 }),
     column('createdAt', 'date'),
   ],
   page: (db, after, take) => db.forecast.findMany(keysetPage(after, take)),
@@ -140,30 +254,20 @@ const TRACK_SCORES: ArchiveTable = {
     column('id', 'uuid'),
     column('predictionId', 'uuid'),
     column('track', TRACKS),
-    column('forecaster', 'text'),
-    column('forecasterName', 'text'),
-    column('outcome', 'int'),
+    column('forecaster', 'text', false, ACTOR),
+    column('forecasterName', 'text', false, ACTOR),
+    column('outcome', 'int', false, { min: 0, max: 1 }),
     column('occurredAt', 'date'),
-    column('probability', 'number'),
-    column('brier', 'number'),
-    column('logScore', 'number'),
-    column('timeAveragedBrier', 'number'),
-    column('afterTheFact', 'int'),
+    column('probability', 'number', false, DERIVED_PROBABILITY),
+    column('brier', 'number', false, { min: 0, max: 1 }),
+    column('logScore', 'number', false, { max: 0 }),
+    column('timeAveragedBrier', 'number', false, { min: 0, max: 1 }),
+    column('afterTheFact', 'int', false, { min: 0, max: maxInt }),
     column('createdAt', 'date'),
   ],
   page: (db, after, take) => db.trackScore.findMany(keysetPage(after, take)),
   insert: (tx, rows) => tx.trackScore.createMany({ data: rows as unknown as Prisma.TrackScoreCreateManyInput[] }),
 };
-
-/** One entry of an archived chain that does not verify. */
-export interface ArchivedChainBreak {
-  predictionId: string;
-  slug: string | null;
-  sequence: number;
-  reason: 'sequence_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'replay_mismatch' | 'head_mismatch' | 'unknown_prediction';
-  /** Where it is in the document's `auditEntries`, or -1 for a head that does not match its chain. */
-  index: number;
-}
 
 /**
  * The predictions library's share of an export: its tables, lent to the export
@@ -173,8 +277,34 @@ export interface ArchivedChainBreak {
 export class PredictionsArchiveService {
   /** Written before the indicators' tables: predictions and their text revisions. */
   readonly headTables: readonly ArchiveTable[] = [PREDICTIONS, REVISIONS];
-  /** Written after them (evidence may name an indicator reading): evidence, impacts, the audit trail, forecasts, kept scores. */
-  readonly trailTables: readonly ArchiveTable[] = [EVIDENCE, IMPACTS, AUDIT_ENTRIES, FORECASTS, TRACK_SCORES];
+  /**
+   * Written after them (evidence may name an indicator reading): evidence, impacts, the audit trail, its
+   * signed heads, checkpoints and signing keys, forecasts, kept scores.
+   */
+  readonly trailTables: readonly ArchiveTable[] = [
+    EVIDENCE,
+    IMPACTS,
+    AUDIT_ENTRIES,
+    STORY_IMPACTS,
+    CHAIN_HEADS,
+    AUDIT_CHECKPOINTS,
+    AUDIT_KEYS,
+    AUDIT_KEY_ENDORSEMENTS,
+    FORECASTS,
+    TRACK_SCORES,
+  ];
+
+  constructor(private readonly keys: AuditSigningKeyService) {}
+
+  /**
+   * After the import's rows are written, in its transaction: this deployment's
+   * key endorses every key the export was signed with (checked against the keys
+   * the importer trusts, or the export's own), so its own verification can
+   * vouch for the imported heads as it does for its own.
+   */
+  async endorseImportedKeys(tx: PrismaTransaction, keys: readonly { keyId: string; publicKey: string }[], at = new Date()): Promise<void> {
+    for (const key of keys) if (key.keyId !== this.keys.keyId) await this.keys.endorseImported(tx, key, at);
+  }
 
   /**
    * Holds the import lock for the rest of the transaction, so two imports run
@@ -193,57 +323,80 @@ export class PredictionsArchiveService {
   }
 
   /**
+   * After the import's rows are written, in its transaction: every story's
+   * standing on every prediction must be what the imported evidence and trail
+   * imply (the item it counts, what it adds, its live items). Each evidence
+   * or retraction entry records its story's contribution and counted item
+   * after it; evidence from before stories is a story of its own. A standing
+   * the export lacks (an export from before stories) is written; one that
+   * differs refuses the import (400), naming it.
+   */
+  async verifyStoriesAfterImport(tx: PrismaTransaction): Promise<void> {
+    const derived = await tx.$queryRaw<DerivedStanding[]>`
+      WITH pair AS (
+        SELECT evidence."storyId", impact."predictionId", count(*) FILTER (WHERE evidence."retractedAt" IS NULL)::int AS "liveItems",
+               min(impact."createdAt") AS "createdAt", max(greatest(impact."createdAt", evidence."retractedAt")) AS "updatedAt"
+          FROM "Evidence" AS evidence JOIN "EvidenceImpact" AS impact ON impact."evidenceId" = evidence."id"
+         GROUP BY evidence."storyId", impact."predictionId"
+      ), last AS (
+        SELECT DISTINCT ON (evidence."storyId", entry."predictionId") evidence."storyId", entry."predictionId", entry."detail"->'story' AS "story",
+               evidence."id" AS "evidenceId", evidence."retractedAt"
+          FROM "AuditEntry" AS entry JOIN "Evidence" AS evidence ON evidence."id" = entry."evidenceId"
+         WHERE entry."kind" IN ('evidence', 'retraction')
+         ORDER BY evidence."storyId", entry."predictionId", entry."sequence" DESC
+      ), standing AS (
+        SELECT pair.*,
+               CASE WHEN jsonb_typeof(last."story") = 'object' THEN (last."story"->>'counted')::uuid
+                    WHEN last."retractedAt" IS NULL THEN last."evidenceId" END AS "strongestEvidenceId",
+               CASE WHEN jsonb_typeof(last."story") = 'object' THEN (last."story"->>'after')::float8
+                    WHEN last."retractedAt" IS NULL THEN own."deltaLogOdds" ELSE 0 END AS "appliedDeltaLogOdds"
+          FROM pair
+          LEFT JOIN last ON last."storyId" = pair."storyId" AND last."predictionId" = pair."predictionId"
+          LEFT JOIN "EvidenceImpact" AS own ON own."evidenceId" = last."evidenceId" AND own."predictionId" = pair."predictionId"
+      )
+      SELECT standing."storyId"::text AS "storyId", standing."predictionId"::text AS "predictionId", standing."strongestEvidenceId"::text AS "strongestEvidenceId",
+             coalesce(counted."deltaLogOdds", 0) AS "strongestDeltaLogOdds", coalesce(standing."appliedDeltaLogOdds", 0) AS "appliedDeltaLogOdds",
+             standing."liveItems", standing."createdAt", standing."updatedAt"
+        FROM standing
+        LEFT JOIN "EvidenceImpact" AS counted ON counted."evidenceId" = standing."strongestEvidenceId" AND counted."predictionId" = standing."predictionId"`;
+    const stored = await tx.evidenceStoryImpact.findMany();
+    const key = (row: { storyId: string; predictionId: string }) => `${row.storyId}/${row.predictionId}`;
+    const implied = new Map(derived.map((row) => [key(row), row]));
+    for (const row of stored) {
+      const expected = implied.get(key(row));
+      const differs =
+        !expected ||
+        expected.strongestEvidenceId !== row.strongestEvidenceId ||
+        expected.strongestDeltaLogOdds !== row.strongestDeltaLogOdds ||
+        expected.appliedDeltaLogOdds !== row.appliedDeltaLogOdds ||
+        expected.liveItems !== row.liveItems;
+      if (differs) {
+        throw new DomainError(
+          'invalid',
+          'import-inconsistent',
+          `tables.storyImpacts: story ${row.storyId} on prediction ${row.predictionId} is not what the evidence and the audit trail imply; nothing was imported`,
+          'tables.storyImpacts',
+        );
+      }
+      implied.delete(key(row));
+    }
+    const missing = [...implied.values()];
+    if (missing.length > 0) {
+      await tx.evidenceStoryImpact.createMany({ data: missing.map((row) => ({ id: uuidV7(row.createdAt.getTime()), ...row })) });
+    }
+  }
+
+  /**
    * Re-verifies every archived chain as `/v1/audit/verify` would the stored
-   * ones: sequence, link to the previous hash, the entry's own hash, the replay
-   * step, and the prediction's head (sequence, hash, log-odds). Entries may come
-   * in any order. Returns every break, chains in prediction order.
+   * ones (#core verifyArchivedChains): sequence, link to the previous hash, the
+   * entry's own hash, the replay step, and the prediction's head. Entries may
+   * come in any order. Returns every break, chains in prediction order.
    */
   verifyChains(predictions: readonly ArchiveRow[], entries: readonly ArchiveRow[]): ArchivedChainBreak[] {
-    const heads = new Map(predictions.map((prediction) => [prediction.id as string, prediction]));
-    const chains = new Map<string, { entry: ArchiveRow; index: number }[]>();
-    const breaks: ArchivedChainBreak[] = [];
-    entries.forEach((entry, index) => {
-      const predictionId = entry.predictionId as string;
-      if (!heads.has(predictionId)) {
-        breaks.push({ predictionId, slug: null, sequence: entry.sequence as number, reason: 'unknown_prediction', index });
-        return;
-      }
-      chains.set(predictionId, [...(chains.get(predictionId) ?? []), { entry, index }]);
-    });
-    for (const [predictionId, head] of [...heads].sort(([a], [b]) => a.localeCompare(b))) {
-      const chain = (chains.get(predictionId) ?? []).sort((a, b) => (a.entry.sequence as number) - (b.entry.sequence as number));
-      const slug = head.slug as string;
-      let expectedSequence = 1;
-      let prevHash = GENESIS_HASH;
-      let logOdds = head.priorLogOdds as number;
-      for (const { entry, index } of chain) {
-        const at = (reason: ArchivedChainBreak['reason'], sequence = entry.sequence as number) => breaks.push({ predictionId, slug, sequence, reason, index });
-        if (entry.sequence !== expectedSequence) at('sequence_gap', expectedSequence);
-        else if (entry.prevHash !== prevHash) at('prev_hash_mismatch');
-        else if (hashOf(prevHash, entry) !== entry.hash) at('hash_mismatch');
-        else if (entry.logOddsBefore !== logOdds || entry.logOddsAfter !== logOdds + (entry.deltaLogOdds as number)) at('replay_mismatch');
-        logOdds = entry.logOddsAfter as number;
-        prevHash = entry.hash as string;
-        expectedSequence = (entry.sequence as number) + 1;
-      }
-      if (expectedSequence - 1 !== head.auditSequence || prevHash !== head.auditHash || logOdds !== head.logOdds) {
-        breaks.push({ predictionId, slug, sequence: expectedSequence, reason: 'head_mismatch', index: -1 });
-      }
-    }
-    return breaks;
-  }
-}
-
-function hashOf(prevHash: string, entry: ArchiveRow): string | null {
-  const content = auditEntryContent({
-    ...(entry as unknown as Parameters<typeof auditEntryContent>[0]),
-    // The insert's database null is null in the hashed content, as it is when read back.
-    detail: entry.detail === Prisma.DbNull ? null : entry.detail,
-  });
-  try {
-    return hashAuditEntry(prevHash, content);
-  } catch {
-    // Content that cannot be canonicalised (a malformed previous hash) cannot be what was hashed.
-    return null;
+    return verifyArchivedChains(
+      predictions,
+      // The insert's database null is null in the hashed content, as it is when read back.
+      entries.map((entry) => (entry.detail === Prisma.DbNull ? { ...entry, detail: null } : entry)),
+    );
   }
 }

@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { calibrationTable, meanBrier, type CalibrationBin, type Outcome, type ResolvedForecast } from '#core';
 import { PrismaService, SqlPool, type Prediction, type PredictionStatus } from '#db';
 
-import { ForecastsService } from './forecasts.service.js';
-import type { TeamForecast } from './team-forecast.js';
-import { PredictionsService } from './predictions.service.js';
+import { ForecastsService } from '../forecasts/forecasts.service.js';
+import type { TeamForecast } from '../forecasts/team-forecast.js';
+import { PredictionsService } from '../predictions.service.js';
 import { TrackScoringService, type ScoredTrack } from './track-scoring.service.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,8 @@ const TOP_EVIDENCE = 5;
 
 interface TopEvidenceRow extends Omit<TopEvidence, 'afterTheFact'> {
   end: 'largest' | 'smallest';
-  retracted: boolean;
+  /** Retracted, or a repeat its story does not count. */
+  uncounted: boolean;
   recordedAt: Date | null;
 }
 
@@ -67,23 +68,11 @@ export interface TopEvidence {
   afterTheFact?: boolean;
 }
 
-export interface LinkedIndicator {
-  indicatorId: string;
-  slug: string;
-  name: string;
-  unit: string;
-  threshold: number;
-  likelihoodRatioUp: number;
-  likelihoodRatioDown: number;
-  latestReading: { value: number; observedAt: Date } | null;
-}
-
 export interface Scorecard {
   prediction: Prediction;
   /** Change in probability (percentage points as a fraction) over the last 7/30/90 days; since creation if younger. */
   change: { d7: number; d30: number; d90: number };
   topEvidence: TopEvidence[];
-  indicators: LinkedIndicator[];
   timeLeftMs: number;
   scores: Scores | null;
   /** The team forecast now (geometric mean of the odds of each analyst's latest forecast). */
@@ -124,10 +113,9 @@ export class ScorecardService {
 
   async scorecard(idOrSlug: string, now = new Date()): Promise<Scorecard> {
     const prediction = await this.predictions.get(idOrSlug);
-    const [[d7, d30, d90], topEvidence, indicators, tracks, team] = await Promise.all([
+    const [[d7, d30, d90], topEvidence, tracks, team] = await Promise.all([
       this.probabilitiesAt(prediction, [daysBefore(now, 7), daysBefore(now, 30), daysBefore(now, 90)]),
       this.topEvidence(prediction),
-      this.linkedIndicators(prediction.id),
       this.tracksOf(prediction),
       this.forecasts.teamForecast(prediction.id),
     ]);
@@ -146,7 +134,6 @@ export class ScorecardService {
       prediction,
       change: { d7: prediction.probability - d7, d30: prediction.probability - d30, d90: prediction.probability - d90 },
       topEvidence,
-      indicators,
       timeLeftMs: Math.max(0, prediction.deadline.getTime() - now.getTime()),
       scores,
       team,
@@ -215,9 +202,10 @@ export class ScorecardService {
   }
 
   /**
-   * The evidence that moved it most by |dL|, read from both ends of the
+   * The evidence that moved it most by |dL| (each story once, by the item it
+   * counts), read from both ends of the
    * (predictionId, deltaLogOdds) index: a few candidates from each end, then
-   * their evidence rows, asking for more only when retractions thinned them
+   * their evidence rows, asking for more only when retractions (or uncounted repeats) thinned them
    * out. Joining first and limiting after let the planner, misled by
    * statistics older than a burst of new evidence, hash-join a prediction's
    * whole history: a prediction whose evidence was all recent was slower than
@@ -235,7 +223,11 @@ export class ScorecardService {
              WHERE "predictionId" = $1::uuid ORDER BY "deltaLogOdds" ASC LIMIT $2)
          )
          SELECT candidate."end", evidence."id"::text AS "evidenceId", evidence."summary", evidence."sourceUrl", evidence."observedAt",
-                candidate."likelihoodRatio", candidate."reliability", candidate."deltaLogOdds", evidence."retractedAt" IS NOT NULL AS "retracted",
+                candidate."likelihoodRatio", candidate."reliability", candidate."deltaLogOdds",
+                -- Retracted, or a repeat its story does not count (it moved nothing): not among the movers.
+                evidence."retractedAt" IS NOT NULL OR NOT EXISTS (
+                  SELECT 1 FROM "EvidenceStoryImpact" AS story
+                   WHERE story."storyId" = evidence."storyId" AND story."predictionId" = $1::uuid AND story."strongestEvidenceId" = evidence."id") AS "uncounted",
                 -- Filtered after the evidenceId index, not beside it: with statistics behind a burst, the planner
                 -- intersected it with the prediction's whole (predictionId, createdAt) range for every candidate.
                 (SELECT max(entry."createdAt") FILTER (WHERE entry."predictionId" = $1::uuid AND entry."kind" = 'evidence')
@@ -247,37 +239,19 @@ export class ScorecardService {
       // Each end needs its own five standing, or to have run out of history: retractions may have thinned one end only.
       const settled = (['largest', 'smallest'] as const).every((end) => {
         const fromEnd = rows.filter((row) => row.end === end);
-        return fromEnd.length < candidates || fromEnd.filter((row) => !row.retracted).length >= TOP_EVIDENCE;
+        return fromEnd.length < candidates || fromEnd.filter((row) => !row.uncounted).length >= TOP_EVIDENCE;
       });
       if (!settled) continue;
       const seen = new Set<string>();
       return rows
-        .filter((row) => !row.retracted && !seen.has(row.evidenceId) && seen.add(row.evidenceId))
+        .filter((row) => !row.uncounted && !seen.has(row.evidenceId) && seen.add(row.evidenceId))
         .sort((a, b) => Math.abs(b.deltaLogOdds) - Math.abs(a.deltaLogOdds))
         .slice(0, TOP_EVIDENCE)
-        .map(({ end: _end, retracted: _retracted, recordedAt, ...evidence }) => ({
+        .map(({ end: _end, uncounted: _uncounted, recordedAt, ...evidence }) => ({
           ...evidence,
           afterTheFact: occurredAt !== null && (recordedAt?.getTime() ?? 0) > occurredAt.getTime(),
         }));
     }
-  }
-
-  /** Read-only look at the signals lib's links and readings, each link with its indicator's latest reading; the scorecard shows them beside the prediction. */
-  private async linkedIndicators(predictionId: string): Promise<LinkedIndicator[]> {
-    const rows = await this.sql.query<Omit<LinkedIndicator, 'latestReading'> & { value: number | null; observedAt: Date | null }>(
-      `SELECT indicator."id"::text AS "indicatorId", indicator."slug", indicator."name", indicator."unit",
-              link."threshold", link."likelihoodRatioUp", link."likelihoodRatioDown", reading."value", reading."observedAt"
-         FROM "IndicatorLink" AS link
-         JOIN "Indicator" AS indicator ON indicator."id" = link."indicatorId"
-         LEFT JOIN LATERAL (
-           SELECT "value", "observedAt" FROM "IndicatorReading" WHERE "indicatorId" = indicator."id" ORDER BY "observedAt" DESC LIMIT 1
-         ) AS reading ON true
-        WHERE link."predictionId" = $1::uuid
-        ORDER BY link."createdAt", link."id"`,
-      [predictionId],
-      'scorecard-linked-indicators',
-    );
-    return rows.map(({ value, observedAt, ...link }) => ({ ...link, latestReading: value === null || observedAt === null ? null : { value, observedAt } }));
   }
 
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { InvalidConfigError, type AppConfig } from '#config';
@@ -34,6 +34,11 @@ export async function loadAuditSigningKey(config: Pick<AppConfig, 'AUDIT_SIGNING
   return parseSigningKey(await readFile(file, 'utf8'), file);
 }
 
+/** AUDIT_PREVIOUS_SIGNING_KEY, the key a configured rotation replaces; null when unset. */
+export function previousSigningKey(config: Pick<AppConfig, 'AUDIT_PREVIOUS_SIGNING_KEY'>): KeyObject | null {
+  return config.AUDIT_PREVIOUS_SIGNING_KEY ? parseSigningKey(config.AUDIT_PREVIOUS_SIGNING_KEY, 'AUDIT_PREVIOUS_SIGNING_KEY') : null;
+}
+
 function parseSigningKey(text: string, origin: string): KeyObject {
   let key: KeyObject;
   try {
@@ -45,4 +50,36 @@ function parseSigningKey(text: string, origin: string): KeyObject {
     throw new InvalidConfigError([`${origin} must be an Ed25519 key, not ${key.asymmetricKeyType}`]);
   }
   return key;
+}
+
+/** Where a rotation writes the next key before it becomes the key file (see `replaceKeyFile`). */
+function nextKeyFile(config: Pick<AppConfig, 'DATA_DIR'>): string {
+  return `${signingKeyFile(config)}.next`;
+}
+
+/** A new Ed25519 key, written to DATA_DIR beside the current one (mode 0600) until the rotation is recorded. */
+export async function writeNextSigningKey(config: Pick<AppConfig, 'DATA_DIR'>): Promise<KeyObject> {
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  await writeFile(nextKeyFile(config), pem, { mode: 0o600 });
+  await chmod(nextKeyFile(config), 0o600);
+  return parseSigningKey(pem, nextKeyFile(config));
+}
+
+/** Makes the next key the key file once its rotation is recorded; the old private key is gone after this. */
+export async function replaceKeyFile(config: Pick<AppConfig, 'DATA_DIR'>): Promise<void> {
+  await rename(nextKeyFile(config), signingKeyFile(config));
+}
+
+/** Drops a next key whose rotation was not recorded. */
+export async function discardNextKey(config: Pick<AppConfig, 'DATA_DIR'>): Promise<void> {
+  await rm(nextKeyFile(config), { force: true });
+}
+
+/** The next key of a rotation that was recorded but not yet moved into place (the process stopped in between), if any. */
+export async function pendingNextKey(config: Pick<AppConfig, 'DATA_DIR'>): Promise<KeyObject | null> {
+  try {
+    return parseSigningKey(await readFile(nextKeyFile(config), 'utf8'), nextKeyFile(config));
+  } catch {
+    return null;
+  }
 }

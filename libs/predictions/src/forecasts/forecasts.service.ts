@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError, isAcceptedProbability, MAX_PROBABILITY, MIN_PROBABILITY, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
-import { IdempotencyKeysRepository, PrismaService, SqlPool, type Forecast, type Prediction } from '#db';
+import { DomainError, probabilityFromLogOdds, teamTrackPoints, type ProbabilityPoint } from '#core';
+import { PrismaService, SqlPool, WriteTransactions, type Forecast, type Prediction } from '#db';
 
 import { ForecastDivergenceService } from './forecast-divergence.service.js';
-import { CONFIDENCE_TRANSACTION_OPTIONS, isResolved, lockPrediction } from './prediction-row-lock.js';
-import { PredictionsService } from './predictions.service.js';
+import { isResolved, PredictionChainRepository } from '../chain/prediction-chain.repository.js';
+import { PredictionsService } from '../predictions.service.js';
 import { TEAM_FORECAST_JOIN, teamFromColumns, teamOf, type TeamForecast, type TeamForecastColumns } from './team-forecast.js';
 
 export interface ForecastInput {
@@ -33,8 +33,6 @@ export interface ForecastHistory {
   analysts: AnalystForecasts[];
 }
 
-const MAX_NOTE = 2000;
-
 /**
  * The analysts' own forecasts, beside the model's probability. Each forecast is kept;
  * an analyst's latest one is their current view, and the team forecast aggregates the
@@ -47,19 +45,15 @@ export class ForecastsService {
     private readonly sql: SqlPool,
     private readonly predictions: PredictionsService,
     private readonly divergence: ForecastDivergenceService,
-    private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly transactions: WriteTransactions,
+    private readonly chain: PredictionChainRepository,
   ) {}
 
   async record(idOrSlug: string, input: ForecastInput, forecaster: Forecaster): Promise<Forecast> {
-    if (typeof input.probability !== 'number' || !isAcceptedProbability(input.probability)) {
-      throw new DomainError('invalid', 'probability-out-of-range', `probability must be within [${MIN_PROBABILITY}, ${MAX_PROBABILITY}]`, 'probability');
-    }
     const note = input.note?.trim() ? input.note : null;
-    if (note !== null && note.length > MAX_NOTE) throw new DomainError('invalid', 'note-too-long', `note may hold at most ${MAX_NOTE} characters`, 'note');
-    return this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
+    return this.transactions.run(async (tx) => {
       // The row lock orders a forecast against the resolution: none is accepted once it is resolved.
-      const head = await lockPrediction(tx, idOrSlug);
+      const head = await this.chain.lockOne(tx, idOrSlug);
       if (isResolved(head.status)) {
         throw new DomainError('conflict', 'prediction-resolved', `Prediction "${head.slug}" is ${head.status.replace('_', ' ')}; it takes no more forecasts`, 'idOrSlug');
       }
@@ -71,7 +65,7 @@ export class ForecastsService {
       const teamAfter = await this.divergence.teamNow(tx, head.id);
       await this.divergence.announceCrossing(tx, head, { model, team: teamBefore }, { model, team: teamAfter }, 'team', forecaster.actor);
       return forecast;
-    }, CONFIDENCE_TRANSACTION_OPTIONS);
+    });
   }
 
   /** Every forecast of a prediction per analyst, and the team forecast now. */
@@ -84,6 +78,11 @@ export class ForecastsService {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([forecaster, own]) => ({ forecaster, forecasterName: own.at(-1)!.forecasterName, latest: own.at(-1)!, forecasts: own }));
     return { prediction, team: teamOf(analysts.map((analyst) => analyst.latest)), analysts };
+  }
+
+  /** One analyst's forecasts across predictions, newest first: their track record's raw material. */
+  async byForecaster(forecaster: string, limit: number): Promise<Forecast[]> {
+    return this.prisma.forecast.findMany({ where: { forecaster }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
   }
 
   /** The team forecast now of each prediction (absent when no analyst has forecast it). */

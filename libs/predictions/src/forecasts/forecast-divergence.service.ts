@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { aggregateForecast } from '#core';
 import { AppConfig } from '#config';
-import type { PrismaTransaction } from '#db';
+import { asSqlSession, type PrismaTransaction, type SqlSession } from '#db';
 import { OutboxWriter, type OutboxEventInput } from '#events';
 
 /** One side of a comparison: the model's probability and the team forecast (null before any analyst forecast). */
@@ -27,16 +27,18 @@ export class ForecastDivergenceService {
   ) {}
 
   /** The team forecast now, from each analyst's latest forecast, read in the caller's transaction. */
-  async teamNow(tx: PrismaTransaction, predictionId: string): Promise<ForecastPair['team']> {
-    const latest = await tx.$queryRaw<{ probability: number }[]>`
-      SELECT DISTINCT ON ("forecaster") "probability" FROM "Forecast"
-       WHERE "predictionId" = ${predictionId}::uuid
-       ORDER BY "forecaster", "createdAt" DESC, "id" DESC`;
+  async teamNow(tx: PrismaTransaction | SqlSession, predictionId: string): Promise<ForecastPair['team']> {
+    const latest = await asSqlSession(tx).query<{ probability: number }>(
+      `SELECT DISTINCT ON ("forecaster") "probability" FROM "Forecast"
+        WHERE "predictionId" = $1::uuid
+        ORDER BY "forecaster", "createdAt" DESC, "id" DESC`,
+      [predictionId],
+    );
     return teamForecastOf(latest.map((row) => row.probability));
   }
 
   /** After a move of the model: the team is as it was. */
-  async afterModelMove(tx: PrismaTransaction, prediction: { id: string; slug?: string }, before: number, after: number, actor: string): Promise<void> {
+  async afterModelMove(tx: PrismaTransaction | SqlSession, prediction: { id: string; slug: string }, before: number, after: number, actor: string): Promise<void> {
     if (before === after) return;
     const team = await this.teamNow(tx, prediction.id);
     if (!team) return;
@@ -44,16 +46,15 @@ export class ForecastDivergenceService {
   }
 
   async announceCrossing(
-    tx: PrismaTransaction,
-    prediction: { id: string; slug?: string },
+    tx: PrismaTransaction | SqlSession,
+    prediction: { id: string; slug: string },
     before: ForecastPair,
     after: ForecastPair,
     cause: 'model' | 'team',
     actor: string,
   ): Promise<void> {
     if (!this.crosses(before, after)) return;
-    const slug = prediction.slug ?? (await tx.prediction.findUniqueOrThrow({ where: { id: prediction.id }, select: { slug: true } })).slug;
-    await this.outbox.write(tx, [this.crossingEvent({ id: prediction.id, slug }, after, cause, actor)]);
+    await this.outbox.write(tx, [this.crossingEvent(prediction, after, cause, actor)]);
   }
 
   /**
