@@ -1,4 +1,4 @@
-import { isTimeZone, lastEndedPeriod, zonedInstant } from './digest-period.js';
+import { isTimeZone, lastEndedPeriod, nextSendTime, zonedInstant } from './digest-period.js';
 
 describe('digest periods', () => {
   it('finds the instant of a local hour, across a DST change', () => {
@@ -26,5 +26,14 @@ describe('digest periods', () => {
   it('knows IANA zones', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('says when the next digest goes out: the next local send time, on the send weekday for weekly ones', () => {
+    const berlin = { frequency: 'daily' as const, timezone: 'Europe/Berlin', sendHour: 8, sendWeekday: 1 };
+    // 07:30 UTC is 08:30 in Berlin in winter: today's send time has passed.
+    expect(nextSendTime(berlin, new Date('2026-12-07T07:30:00Z')).toISOString()).toBe('2026-12-08T07:00:00.000Z');
+    expect(nextSendTime(berlin, new Date('2026-12-07T06:30:00Z')).toISOString()).toBe('2026-12-07T07:00:00.000Z');
+    // 2026-12-07 is a Monday; a weekly digest on Wednesdays.
+    expect(nextSendTime({ ...berlin, frequency: 'weekly', sendWeekday: 3 }, new Date('2026-12-07T06:30:00Z')).toISOString()).toBe('2026-12-09T07:00:00.000Z');
   });
 });

@@ -83,3 +83,19 @@ export function lastEndedPeriod(schedule: DigestSchedule, now: Date): DigestPeri
   }
   throw new Error('No send time in the last eight days');
 }
+
+/**
+ * When the next digest on this schedule goes out: the next local send time after `now` (the digest job
+ * checks every 5 minutes, so within 5 minutes of it). A digest with nothing in it is not sent unless
+ * DIGEST_SEND_EMPTY is true.
+ */
+export function nextSendTime(schedule: DigestSchedule, now: Date): Date {
+  const today = localDate(now, schedule.timezone);
+  for (let ahead = 0; ahead <= 8; ahead += 1) {
+    const date = addDays(today, ahead);
+    if (schedule.frequency === 'weekly' && date.weekday !== schedule.sendWeekday) continue;
+    const at = zonedInstant(date, schedule.sendHour, schedule.timezone);
+    if (at.getTime() > now.getTime()) return at;
+  }
+  throw new Error('No send time in the next eight days');
+}

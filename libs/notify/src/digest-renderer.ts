@@ -5,6 +5,7 @@ import { Eta } from 'eta';
 
 import type { DigestFrequency } from '#db';
 
+import { predictionAppUrl } from './app-links.js';
 import type { DigestContent } from './digest-builder.service.js';
 
 /**
@@ -23,6 +24,12 @@ export interface DigestAddressing {
   frequency: DigestFrequency;
   timezone: string;
   unsubscribeUrl: string;
+  /** PUBLIC_URL: every item links to its page in the web app under it. */
+  publicUrl: string;
+  /** When the next scheduled digest goes out (said in a test digest). */
+  nextDigestAt?: Date;
+  /** Sent on request: the subject and the heading say so. */
+  test?: boolean;
 }
 
 /**
@@ -59,11 +66,13 @@ export class DigestRenderer {
 
   async render(digest: DigestContent, addressing: DigestAddressing): Promise<RenderedDigest> {
     const label = addressing.frequency === 'weekly' ? 'Weekly' : 'Daily';
+    // Only real moves count: a prediction resolved, or back where it started, is listed apart.
     const moved = digest.moves.length;
-    const subject =
+    const summary =
       digest.entryCount === 0
-        ? `Bellwether ${label.toLowerCase()} digest: nothing moved`
-        : `Bellwether ${label.toLowerCase()} digest: ${moved === 0 ? 'no prediction' : moved === 1 ? '1 prediction' : `${moved} predictions`} moved${digest.newEvidence.length > 0 ? `, ${digest.newEvidence.length} new evidence` : ''}`;
+        ? 'nothing moved'
+        : `${moved === 0 ? 'no prediction' : moved === 1 ? '1 prediction' : `${moved} predictions`} moved${digest.newEvidence.length > 0 ? `, ${digest.newEvidence.length} new evidence` : ''}`;
+    const subject = `${addressing.test ? '[Test] ' : ''}Bellwether ${label.toLowerCase()} digest: ${summary}`;
     const day = (date: Date): string => dateFormat(addressing.timezone, 'day').format(date);
     const time = (date: Date): string => dateFormat(addressing.timezone, 'time').format(date);
     const inboxLine =
@@ -72,7 +81,15 @@ export class DigestRenderer {
         : `${digest.pendingReview}${digest.pendingReviewCapped ? '+' : ''} signal${digest.pendingReview === 1 ? '' : 's'} wait${digest.pendingReview === 1 ? 's' : ''} in the review inbox.`;
     const data = {
       subject,
-      heading: `${label} digest`,
+      heading: `${label} digest${addressing.test ? ' (test, sent on request)' : ''}`,
+      testNote:
+        addressing.test && addressing.nextDigestAt
+          ? `This digest was sent on request, with what happened since the last scheduled one. The next scheduled digest comes at ${time(addressing.nextDigestAt)} (${addressing.timezone}), if anything happens by then.`
+          : null,
+      predictionUrl: (slug: string) => predictionAppUrl(addressing.publicUrl, slug),
+      indicatorUrl: (slug: string) => `${addressing.publicUrl}/app/indicators/${encodeURIComponent(slug)}`,
+      inboxUrl: `${addressing.publicUrl}/app/inbox`,
+      appUrl: `${addressing.publicUrl}/app`,
       periodLabel: `${time(digest.period.start)} to ${time(digest.period.end)} (${addressing.timezone})`,
       digest,
       frequency: addressing.frequency,

@@ -1,25 +1,14 @@
-export { DigestBuilder, type DigestContent, type DigestInputs } from './digest-builder.service.js';
-export { lastEndedPeriod, zonedInstant, type DigestPeriod, type DigestSchedule } from './digest-period.js';
+export { DigestBuilder } from './digest-builder.service.js';
+export { lastEndedPeriod, nextSendTime } from './digest-period.js';
 export { DigestRenderer, type RenderedDigest } from './digest-renderer.js';
-export { DigestService, type DigestSendOutcome } from './digest.service.js';
-export { MailTransport, type MailMessage, type SentMail } from './mail-transport.js';
+export { DigestService, type TestDigestSent } from './digest.service.js';
+export { MailTransport } from './mail-transport.js';
 export { NotifyModule } from './notify.module.js';
-export { SubscribersService, type SubscriberChanges, type SubscriberInput, type SubscriberView } from './subscribers.service.js';
-export { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.js';
-export { OutboxRelayService, type RelayOutcome } from './outbox-relay.service.js';
-export { parseRetrySchedule, nextRetryDelay } from './retry-schedule.js';
-export { slackMessage, slackText, type SlackMessage } from './slack-message.js';
-export { activeSecrets, deliveryJobId, eventDeliveriesJobId, WebhookDeliveryService } from './webhook-delivery.service.js';
-export {
-  SECRET_ROTATION_OVERLAP_MS,
-  toEndpointView,
-  WebhookEndpointsService,
-  type WebhookDeliveryView,
-  type WebhookEndpointChanges,
-  type WebhookEndpointInput,
-  type WebhookEndpointView,
-} from './webhook-endpoints.service.js';
-export { endpointWants } from './webhook-filter.js';
-export { WEBHOOK_POLICY } from './webhook-poster.js';
+export { SubscribersService, type SubscriberView } from './subscribers.service.js';
+export { PeopleMailService } from './people-mail.service.js';
+export { OutboxRelayService } from './outbox-relay.service.js';
+export { slackText } from './slack-message.js';
+export { WebhookDeliveryService } from './webhook-delivery.service.js';
+export { WebhookEndpointsService, type WebhookDeliveryView, type WebhookEndpointView } from './webhook-endpoints.service.js';
 export { WebhookSender } from './webhook-sender.js';
-export { newWebhookSecret, signWebhook } from './webhook-signature.js';
+export { signWebhook } from './webhook-signature.js';

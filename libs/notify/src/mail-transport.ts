@@ -12,7 +12,7 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
-  headers: Record<string, string>;
+  headers: Record<string, string | { prepared: true; value: string }>;
 }
 
 export interface SentMail {

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { AppConfig } from '#config';
-import { PrismaService, type Prisma } from '#db';
+import { PrismaService, WriteTransactions } from '#db';
+import { OutboxEventsRepository } from '#events';
 import { JobQueues } from '#jobs';
-import { uuidV7 } from '#core';
 
-import { deliveryJobId, eventDeliveriesJobId, toOutboxEventRecord } from './webhook-delivery.service.js';
+import { WebhookDeliveryRepository, type NewDelivery } from './webhook-delivery.repository.js';
 import { endpointWants } from './webhook-filter.js';
+import { deliveryJobId, eventDeliveriesJobId } from './webhook-job-ids.js';
 
 export interface RelayOutcome {
   events: number;
@@ -38,6 +39,9 @@ export class OutboxRelayService {
   constructor(
     config: AppConfig,
     private readonly prisma: PrismaService,
+    private readonly writes: WriteTransactions,
+    private readonly events: OutboxEventsRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly queues: JobQueues,
   ) {
     this.requeueAfterMs = config.WEBHOOK_REQUEUE_AFTER_SECONDS * 1000;
@@ -56,32 +60,17 @@ export class OutboxRelayService {
   }
 
   private async relayBatch(): Promise<RelayOutcome> {
-    const created = await this.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; type: string; predictionId: string | null; payload: Prisma.JsonValue; createdAt: Date }[]>`
-        SELECT "id", "type", "predictionId", "payload", "createdAt" FROM "OutboxEvent"
-         WHERE "dispatchedAt" IS NULL
-         ORDER BY "createdAt", "id"
-         LIMIT ${BATCH_SIZE}
-         FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return { events: 0, deliveries: [] as { id: string; outboxEventId: string }[] };
-      const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true, predictionIds: true, minProbabilityChange: true } });
-      const pairs: { id: string; endpointId: string; outboxEventId: string }[] = [];
-      for (const row of rows) {
-        const event = toOutboxEventRecord(row);
-        for (const endpoint of endpoints) if (endpointWants(endpoint, event)) pairs.push({ id: uuidV7(), endpointId: endpoint.id, outboxEventId: event.id });
+    const created = await this.writes.run(async (tx) => {
+      const events = await this.events.claimUndispatched(tx, BATCH_SIZE);
+      if (events.length === 0) return { events: 0, deliveries: [] as { id: string; outboxEventId: string }[] };
+      const endpoints = await tx.webhookEndpoint.findMany({ where: { enabled: true }, select: { id: true, events: true, predictionIds: true, minProbabilityChange: true, format: true } });
+      const wanted: NewDelivery[] = [];
+      for (const event of events) {
+        for (const endpoint of endpoints) if (endpointWants(endpoint, event)) wanted.push({ endpointId: endpoint.id, outboxEventId: event.id });
       }
-      const inserted =
-        pairs.length === 0
-          ? []
-          : await tx.$queryRaw<{ id: string; outboxEventId: string }[]>`
-              INSERT INTO "WebhookDelivery" ("id", "endpointId", "outboxEventId", "nextAttemptAt", "updatedAt")
-              SELECT pair.id, pair.endpoint_id, pair.event_id, now(), now()
-                FROM unnest(${pairs.map((pair) => pair.id)}::uuid[], ${pairs.map((pair) => pair.endpointId)}::uuid[], ${pairs.map((pair) => pair.outboxEventId)}::uuid[])
-                  AS pair(id, endpoint_id, event_id)
-              ON CONFLICT ("endpointId", "outboxEventId") DO NOTHING
-              RETURNING "id", "outboxEventId"`;
-      await tx.$executeRaw`UPDATE "OutboxEvent" SET "dispatchedAt" = now() WHERE "id" = ANY(${rows.map((row) => row.id)}::uuid[])`;
-      return { events: rows.length, deliveries: inserted };
+      const inserted = await this.deliveries.insertPending(tx, wanted);
+      await this.events.markDispatched(tx, events.map((event) => event.id));
+      return { events: events.length, deliveries: inserted };
     });
     await this.enqueue(created.deliveries.map((delivery) => ({ ...delivery, attempts: 0 })));
     return { events: created.events, deliveries: created.deliveries.length };

@@ -1,16 +1,28 @@
-import type { OutboxEventRecord } from '#events';
+import type { EventPayloads, OutboxEventRecord } from '#events';
 
-/** What a readable message needs beyond the event: names the payload only refers to by id. */
+import { eventAppUrl, predictionAppUrl } from './app-links.js';
+
+/** What a readable message needs beyond the event: names the payload only refers to by id, and where links lead. */
 export interface SlackMessageContext {
   predictionTitle?: string;
+  /** Titles of the predictions an evidence event moved, by id. */
+  predictionTitles?: ReadonlyMap<string, string>;
   evidenceSummary?: string;
-  likelihoodRatio?: number;
+  /** The name of the person (or job) who acted, when the event names an actor. */
+  actorName?: string;
+  /** PUBLIC_URL: the base of the links into the web app. Without it, no links. */
+  publicUrl?: string;
 }
+
+type SectionBlock = { type: 'section'; text: { type: 'mrkdwn'; text: string } };
+type ContextBlock = { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] };
 
 export interface SlackMessage {
   text: string;
-  blocks: ({ type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+  blocks: (SectionBlock | ContextBlock)[];
 }
+
+type PredictionMovePayload = EventPayloads['evidence.recorded']['impacts'][number];
 
 const percent = (probability: number): string => `${Math.round(probability * 100)}%`;
 
@@ -23,9 +35,20 @@ function ratio(value: number): string {
   return value >= 1 ? String(Number(value.toFixed(2))) : `1/${Number((1 / value).toFixed(2))}`;
 }
 
+/** The likelihood ratio a move actually applied: e^dL, after reliability and the story's rule (LR 10 at reliability 0.8 is 6.31). */
+function effectiveRatio(deltaLogOdds: number): string {
+  const value = Math.exp(deltaLogOdds);
+  return value >= 1 ? String(Number(value.toFixed(1))) : `1/${Number((1 / value).toFixed(1))}`;
+}
+
 /** Slack's mrkdwn treats these three as markup. */
 function escape(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** A mrkdwn link, or the escaped text where there is no address. */
+function link(url: string | null | undefined, text: string): string {
+  return url ? `<${url.replaceAll('|', '%7C').replaceAll('>', '%3E')}|${escape(text)}>` : escape(text);
 }
 
 const CAUSE: Record<string, string> = {
@@ -35,6 +58,15 @@ const CAUSE: Record<string, string> = {
   prior: 'prior',
 };
 
+/** One prediction an evidence item moved, e.g. "DeepSeek blacklisted within 12 months: 35% → 52% (+17 pts, effective LR 6.3)". */
+function evidenceMove(impact: PredictionMovePayload, title: string): string {
+  if (impact.probabilityBefore === impact.probabilityAfter) {
+    const repeat = impact.story?.countedOnceWith ? ', counted once with earlier evidence of its story' : '';
+    return `${title}: ${percent(impact.probabilityAfter)}, no move${repeat}`;
+  }
+  return `${title}: ${percent(impact.probabilityBefore)} → ${percent(impact.probabilityAfter)} (${points(impact.probabilityBefore, impact.probabilityAfter)}, effective LR ${effectiveRatio(impact.deltaLogOdds)})`;
+}
+
 /** One line a person reads at a glance, e.g. "DeepSeek blacklisted within 12 months: 35% → 52% (+17 pts) — Commerce adds DeepSeek to Entity List, LR 3". */
 export function slackText(event: OutboxEventRecord, context: SlackMessageContext = {}): string {
   switch (event.type) {
@@ -43,16 +75,13 @@ export function slackText(event: OutboxEventRecord, context: SlackMessageContext
       const title = context.predictionTitle ?? payload.predictionId;
       const move = `${title}: ${percent(payload.probabilityBefore)} → ${percent(payload.probabilityAfter)} (${points(payload.probabilityBefore, payload.probabilityAfter)})`;
       if (context.evidenceSummary) {
-        const lr = context.likelihoodRatio !== undefined ? `, LR ${ratio(context.likelihoodRatio)}` : '';
-        return `${move} — ${payload.kind === 'retraction' ? 'retracted: ' : ''}${context.evidenceSummary}${lr}`;
+        return `${move} — ${payload.kind === 'retraction' ? 'retracted: ' : ''}${context.evidenceSummary}, effective LR ${effectiveRatio(payload.deltaLogOdds)}`;
       }
       return `${move} — ${CAUSE[payload.kind] ?? payload.kind}`;
     }
     case 'evidence.recorded':
     case 'evidence.retracted': {
-      const moves = event.payload.impacts
-        .map((impact) => `${impact.slug} ${percent(impact.probabilityBefore)} → ${percent(impact.probabilityAfter)} (${points(impact.probabilityBefore, impact.probabilityAfter)})`)
-        .join('; ');
+      const moves = event.payload.impacts.map((impact) => evidenceMove(impact, context.predictionTitles?.get(impact.predictionId) ?? impact.slug)).join('; ');
       return event.type === 'evidence.recorded'
         ? `New evidence: ${event.payload.summary} — ${moves}`
         : `Evidence retracted (${event.payload.reason}) — ${moves}`;
@@ -90,14 +119,30 @@ export function slackText(event: OutboxEventRecord, context: SlackMessageContext
   }
 }
 
-/** A Slack (or Mattermost) incoming-webhook message: `text` for notifications, blocks for the channel. */
+/**
+ * A Slack (or Mattermost) incoming-webhook message: `text` for notifications, blocks for the channel.
+ * Evidence lists every prediction it moved, each linked to its page; every message ends with a link
+ * to the page it is about.
+ */
 export function slackMessage(event: OutboxEventRecord, context: SlackMessageContext = {}): SlackMessage {
   const text = slackText(event, context);
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: escape(text) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${event.type} · ${event.createdAt.toISOString()}` }] },
-    ],
+  const { publicUrl } = context;
+  const appUrl = publicUrl ? eventAppUrl(publicUrl, event) : null;
+  const footer: ContextBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${event.type} · ${event.createdAt.toISOString()}${context.actorName ? ` · by ${escape(context.actorName)}` : ''}${appUrl ? ` · ${link(appUrl, 'Open in Bellwether')}` : ''}` }],
   };
+  if (event.type === 'evidence.recorded' || event.type === 'evidence.retracted') {
+    const heading =
+      event.type === 'evidence.recorded'
+        ? `*New evidence:* ${link(event.payload.sourceUrl, event.payload.summary)}`
+        : `*Evidence retracted:* ${escape(event.payload.reason)}`;
+    const lines = event.payload.impacts.map((impact) => {
+      const title = context.predictionTitles?.get(impact.predictionId) ?? impact.slug;
+      const titleLink = link(publicUrl ? predictionAppUrl(publicUrl, impact.slug) : null, title);
+      return `• ${titleLink}${escape(evidenceMove(impact, title).slice(title.length))}`;
+    });
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: [heading, ...lines].join('\n') } }, footer] };
+  }
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escape(text) } }, footer] };
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, isUuid, NotFoundError } from '#core';
-import { pageQuery, Prisma, PrismaService, toPage, type DigestFrequency, type Page, type PageRequest, type Subscriber } from '#db';
+import { type DigestFrequency, isUniqueViolation, type Page, pageQuery, type PageRequest, PrismaService, type Subscriber, toPage } from '#db';
 import { PredictionsService } from '#predictions';
 
 import { isTimeZone } from './digest-period.js';
+import { followedPredictionIds } from './followed-predictions.js';
 import { newUnsubscribeKey, tokenSubscriberId, verifyUnsubscribeToken } from './unsubscribe-token.js';
 
 export interface SubscriberInput {
@@ -53,7 +54,7 @@ export class SubscribersService {
           timezone: checkedTimeZone(input.timezone ?? 'UTC'),
           sendHour: checkedRange(input.sendHour ?? 8, 0, 23, 'sendHour'),
           sendWeekday: checkedRange(input.sendWeekday ?? 1, 0, 6, 'sendWeekday'),
-          predictionIds: await this.predictionIds(input.predictions ?? []),
+          predictionIds: await followedPredictionIds(this.predictions, input.predictions ?? []),
           unsubscribeToken: newUnsubscribeKey(),
         },
       });
@@ -74,7 +75,7 @@ export class SubscribersService {
           timezone: changes.timezone !== undefined ? checkedTimeZone(changes.timezone) : undefined,
           sendHour: changes.sendHour !== undefined ? checkedRange(changes.sendHour, 0, 23, 'sendHour') : undefined,
           sendWeekday: changes.sendWeekday !== undefined ? checkedRange(changes.sendWeekday, 0, 6, 'sendWeekday') : undefined,
-          predictionIds: changes.predictions !== undefined ? await this.predictionIds(changes.predictions) : undefined,
+          predictionIds: changes.predictions !== undefined ? await followedPredictionIds(this.predictions, changes.predictions) : undefined,
           unsubscribedAt: changes.subscribed === undefined ? undefined : changes.subscribed ? null : (current.unsubscribedAt ?? new Date()),
         },
       });
@@ -97,12 +98,6 @@ export class SubscribersService {
     }
     return this.prisma.subscriber.update({ where: { id: subscriber.id }, omit: HIDDEN, data: { unsubscribedAt: subscriber.unsubscribedAt ?? now } });
   }
-
-  private async predictionIds(references: string[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const [index, reference] of references.entries()) ids.push((await this.predictions.get(reference, `predictions[${index}]`)).id);
-    return [...new Set(ids)];
-  }
 }
 
 function checkedEmail(email: string): string {
@@ -122,7 +117,7 @@ function checkedRange(value: number, min: number, max: number, field: string): n
 }
 
 function duplicateEmail(error: unknown): DomainError | null {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+  return isUniqueViolation(error)
     ? new DomainError('conflict', 'subscriber-exists', 'A subscriber with this email already exists', 'email')
     : null;
 }

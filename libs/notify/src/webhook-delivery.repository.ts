@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
-import { SqlPool, type DeliveryStatus, type OutboxEvent, type Prisma, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
+import { asSqlSession, SqlPool, type DeliveryStatus, type PrismaTransaction, type SqlSession, type WebhookDeliveryAttempt, type WebhookEndpoint } from '#db';
+import { joinedOutboxEvent, outboxEventJoin, type JoinedOutboxEvent, type OutboxEventRow } from '#events';
 import { uuidV7 } from '#core';
+
+/** Reads and success logs of the attempts in flight: two statements of each at a time, each for up to 64 deliveries. */
+export const DELIVERY_BATCHES = { parallel: 2, maxBatch: 64 };
 
 /** What an attempt needs of a delivery: the row, its endpoint and its event. */
 export interface DeliveryContext {
@@ -13,7 +17,7 @@ export interface DeliveryContext {
     WebhookEndpoint,
     'id' | 'url' | 'secret' | 'previousSecret' | 'previousSecretExpiresAt' | 'format' | 'enabled' | 'failureStreak' | 'failingSince' | 'lastSuccessAt'
   >;
-  outboxEvent: Pick<OutboxEvent, 'id' | 'type' | 'predictionId' | 'payload' | 'createdAt'>;
+  outboxEvent: OutboxEventRow;
 }
 
 /** A successful attempt to log: the delivery as it was read (`attempts` before this one) and the receiver's answer. */
@@ -25,36 +29,61 @@ export interface DeliverySuccess {
   responseBody: string | null;
 }
 
-interface DeliveryContextRow {
-  id: string;
+/** A failed attempt to log: as a success, and where the delivery goes next, the error, and the endpoint's failing clock. */
+export interface DeliveryFailure extends DeliverySuccess {
   status: DeliveryStatus;
-  attempts: number;
-  deliveredAt: Date | null;
+  nextAttemptAt: Date | null;
+  error: string | null;
   endpointId: string;
-  url: string;
-  secret: string;
-  previousSecret: string | null;
-  previousSecretExpiresAt: Date | null;
-  format: WebhookFormat;
-  enabled: boolean;
-  failureStreak: number;
-  failingSince: Date | null;
-  lastSuccessAt: Date | null;
-  eventId: string;
-  type: string;
-  predictionId: string | null;
-  payload: Prisma.JsonValue;
-  createdAt: Date;
+  /** Since when the endpoint has been failing, as this attempt sees it: its own time when it is the first failure. */
+  failingSince: Date;
+}
+
+/** One (endpoint, event) pair the relay found interested. */
+export interface NewDelivery {
+  endpointId: string;
+  outboxEventId: string;
+}
+
+/** A DeliveryContext as the joined read returns it: one flat row. */
+type DeliveryContextRow = Omit<DeliveryContext, 'endpoint' | 'outboxEvent'> & Omit<DeliveryContext['endpoint'], 'id'> & { endpointId: string } & JoinedOutboxEvent;
+
+const EVENT = outboxEventJoin('d."outboxEventId"');
+
+/** The attempt row a log statement wrote, as Prisma would read it. */
+function attemptRow(id: string, logged: DeliverySuccess | DeliveryFailure, succeeded: boolean, createdAt: Date): WebhookDeliveryAttempt {
+  const { deliveryId, attempts, responseCode, latencyMs, responseBody } = logged;
+  return { id, deliveryId, attempt: attempts + 1, succeeded, responseCode, latencyMs, responseBody, error: 'error' in logged ? logged.error : null, createdAt };
 }
 
 /**
- * The SQL of the delivery path, each call one statement for many deliveries:
- * the hot path of a fan-out reads and logs deliveries in batches (see
- * StatementBatcher) rather than one read with includes and one transaction each.
+ * The SQL of the delivery path: the relay's new deliveries, the read an attempt
+ * starts from, and the log of each attempt's outcome. The hot path of a fan-out
+ * reads and logs successes in batches (see StatementBatcher), each call one
+ * statement for many deliveries, rather than one read with includes and one
+ * transaction each; a failure, rarer and with more to decide, is logged in the
+ * caller's transaction.
  */
 @Injectable()
 export class WebhookDeliveryRepository {
   constructor(private readonly sql: SqlPool) {}
+
+  /**
+   * A pending delivery, due now, for each pair that has none yet, in the
+   * relay's transaction; answers the ones it created (a pair delivered before
+   * is left alone).
+   */
+  async insertPending(tx: PrismaTransaction | SqlSession, deliveries: readonly NewDelivery[]): Promise<{ id: string; outboxEventId: string }[]> {
+    if (deliveries.length === 0) return [];
+    return asSqlSession(tx).query<{ id: string; outboxEventId: string }>(
+      `INSERT INTO "WebhookDelivery" ("id", "endpointId", "outboxEventId", "nextAttemptAt", "updatedAt")
+       SELECT pair.id, pair.endpoint_id, pair.event_id, now(), now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS pair(id, endpoint_id, event_id)
+       ON CONFLICT ("endpointId", "outboxEventId") DO NOTHING
+       RETURNING "id"::text AS "id", "outboxEventId"::text AS "outboxEventId"`,
+      [deliveries.map(() => uuidV7()), deliveries.map((delivery) => delivery.endpointId), deliveries.map((delivery) => delivery.outboxEventId)],
+    );
+  }
 
   /** The deliveries with their endpoint and event, in one joined read; a missing id (deleted with its endpoint) is absent. */
   async findForAttempt(ids: readonly string[]): Promise<Map<string, DeliveryContext>> {
@@ -62,10 +91,10 @@ export class WebhookDeliveryRepository {
       `SELECT d."id"::text AS "id", d."status"::text AS "status", d."attempts", d."deliveredAt",
               e."id"::text AS "endpointId", e."url", e."secret", e."previousSecret", e."previousSecretExpiresAt", e."format"::text AS "format",
               e."enabled", e."failureStreak", e."failingSince", e."lastSuccessAt",
-              o."id"::text AS "eventId", o."type", o."predictionId"::text AS "predictionId", o."payload", o."createdAt"
+              ${EVENT.columns}
          FROM "WebhookDelivery" d
          JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-         JOIN "OutboxEvent" o ON o."id" = d."outboxEventId"
+         ${EVENT.join}
         WHERE d."id" = ANY($1::uuid[])`,
       [[...new Set(ids)]],
       'deliveries-for-attempt',
@@ -90,7 +119,7 @@ export class WebhookDeliveryRepository {
             failingSince: row.failingSince,
             lastSuccessAt: row.lastSuccessAt,
           },
-          outboxEvent: { id: row.eventId, type: row.type, predictionId: row.predictionId, payload: row.payload, createdAt: row.createdAt },
+          outboxEvent: joinedOutboxEvent(row),
         },
       ]),
     );
@@ -149,17 +178,70 @@ export class WebhookDeliveryRepository {
     return batch.map((success) => {
       const id = logged.get(success.deliveryId);
       if (!id || firsts.get(success.deliveryId) !== success) return null;
-      return {
-        id,
-        deliveryId: success.deliveryId,
-        attempt: success.attempts + 1,
-        succeeded: true,
-        responseCode: success.responseCode,
-        latencyMs: success.latencyMs,
-        responseBody: success.responseBody,
-        error: null,
-        createdAt: now,
-      };
+      return attemptRow(id, success, true, now);
     });
+  }
+
+  /**
+   * Logs a failed attempt in the caller's transaction, if the delivery is still
+   * at the attempt count it was read with: the delivery moves on to `status`,
+   * the attempt gets its row, and the endpoint's failure streak grows, failing
+   * since `failingSince`. Null when another run logged this attempt first.
+   */
+  async recordFailure(sql: SqlSession, failure: DeliveryFailure, now: Date): Promise<WebhookDeliveryAttempt | null> {
+    const attemptId = uuidV7(now.getTime());
+    const [logged] = await sql.query<{ id: string }>(
+      `WITH updated AS (
+        UPDATE "WebhookDelivery"
+           SET "attempts" = $2::int + 1, "status" = $3::"DeliveryStatus", "nextAttemptAt" = $4::timestamp(3), "responseCode" = $5::int,
+               "latencyMs" = $6::int, "lastError" = $8::text, "updatedAt" = $11::timestamp(3)
+         WHERE "id" = $1::uuid AND "attempts" = $2::int
+        RETURNING "id", "endpointId"
+      ), logged AS (
+        INSERT INTO "WebhookDeliveryAttempt" ("id", "deliveryId", "attempt", "succeeded", "responseCode", "latencyMs", "responseBody", "error", "createdAt")
+        SELECT $9::uuid, u."id", $2::int + 1, false, $5::int, $6::int, $7::text, $8::text, $11::timestamp(3) FROM updated u
+        RETURNING "id"
+      ), failing AS (
+        UPDATE "WebhookEndpoint" e
+           SET "failureStreak" = e."failureStreak" + 1, "failingSince" = $10::timestamp(3), "updatedAt" = $11::timestamp(3)
+          FROM updated u
+         WHERE e."id" = u."endpointId"
+      )
+      SELECT "id"::text AS "id" FROM logged`,
+      [
+        failure.deliveryId,
+        failure.attempts,
+        failure.status,
+        failure.nextAttemptAt?.toISOString() ?? null,
+        failure.responseCode,
+        failure.latencyMs,
+        failure.responseBody,
+        failure.error,
+        attemptId,
+        failure.failingSince.toISOString(),
+        now.toISOString(),
+      ],
+      'record-delivery-failure',
+    );
+    return logged ? attemptRow(logged.id, failure, false, now) : null;
+  }
+
+  /** Turns an endpoint off for `reason`, in the caller's transaction; false when it was off already. */
+  async disableEndpoint(sql: SqlSession, endpointId: string, reason: string, now: Date): Promise<boolean> {
+    const disabled = await sql.query(
+      `UPDATE "WebhookEndpoint" SET "enabled" = false, "disabledAt" = $3::timestamp(3), "disabledReason" = $2, "updatedAt" = $3::timestamp(3)
+        WHERE "id" = $1::uuid AND "enabled" RETURNING 1`,
+      [endpointId, reason, now.toISOString()],
+    );
+    return disabled.length === 1;
+  }
+
+  /** Ends a delivery that is still pending at `attempts` as failed, unattempted, for `reason` (its endpoint was disabled since it was queued). */
+  async failUnattempted(deliveryId: string, attempts: number, reason: string, now: Date): Promise<void> {
+    await this.sql.query(
+      `UPDATE "WebhookDelivery" SET "status" = 'failed', "nextAttemptAt" = NULL, "lastError" = $3, "updatedAt" = $4::timestamp(3)
+        WHERE "id" = $1::uuid AND "attempts" = $2 AND "status" = 'pending'`,
+      [deliveryId, attempts, reason, now.toISOString()],
+    );
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import { DomainError, isUuid, NotFoundError } from '#core';
-import { IdempotencyKeysRepository, pageQuery, PrismaService, toPage, type Page, type PageRequest, type WebhookDelivery, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
-import { SUBSCRIBABLE_EVENT_TYPES } from '#events';
+import { pageQuery, PrismaService, toPage, WriteTransactions, type Page, type PageRequest, type WebhookDelivery, type WebhookDeliveryAttempt, type WebhookEndpoint, type WebhookFormat } from '#db';
+import { OutboxEventsRepository, SUBSCRIBABLE_EVENT_TYPES } from '#events';
 import { PredictionsService } from '#predictions';
 
+import { followedPredictionIds } from './followed-predictions.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { WebhookSender } from './webhook-sender.js';
 
@@ -42,9 +43,10 @@ export function toEndpointView(endpoint: WebhookEndpoint): WebhookEndpointView {
 export class WebhookEndpointsService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly writes: WriteTransactions,
+    private readonly events: OutboxEventsRepository,
     private readonly predictions: PredictionsService,
     private readonly sender: WebhookSender,
-    private readonly idempotencyKeys: IdempotencyKeysRepository,
   ) {}
 
   async list(request: PageRequest): Promise<Page<WebhookEndpointView>> {
@@ -65,16 +67,13 @@ export class WebhookEndpointsService {
       secret,
       events: this.checkedEvents(input.events ?? ['*']),
       format: input.format ?? 'standard',
-      predictionIds: await this.predictionIds(input.predictions ?? []),
+      predictionIds: await followedPredictionIds(this.predictions, input.predictions ?? []),
       minProbabilityChange: this.checkedMinimum(input.minProbabilityChange ?? null),
       description: input.description ?? null,
       enabled: input.enabled ?? true,
     };
     // An Idempotency-Key request records its claim with the effect: a response lost to a crash never makes a second endpoint.
-    const endpoint = await this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
-      return tx.webhookEndpoint.create({ data });
-    });
+    const endpoint = await this.writes.run((tx) => tx.webhookEndpoint.create({ data }));
     return { endpoint: toEndpointView(endpoint), secret };
   }
 
@@ -88,7 +87,7 @@ export class WebhookEndpointsService {
         url: changes.url !== undefined ? this.checkedUrl(changes.url) : undefined,
         events: changes.events !== undefined ? this.checkedEvents(changes.events) : undefined,
         format: changes.format,
-        predictionIds: changes.predictions !== undefined ? await this.predictionIds(changes.predictions) : undefined,
+        predictionIds: changes.predictions !== undefined ? await followedPredictionIds(this.predictions, changes.predictions) : undefined,
         minProbabilityChange: changes.minProbabilityChange !== undefined ? this.checkedMinimum(changes.minProbabilityChange) : undefined,
         description: changes.description,
         enabled: changes.enabled,
@@ -111,13 +110,12 @@ export class WebhookEndpointsService {
     if (!current) throw new NotFoundError('Webhook endpoint', id, 'id');
     const secret = newWebhookSecret();
     // With an Idempotency-Key, a response lost to a crash never rotates again (which would push out a secret the caller never saw).
-    const endpoint = await this.prisma.$transaction(async (tx) => {
-      await this.idempotencyKeys.takePart(tx);
-      return tx.webhookEndpoint.update({
+    const endpoint = await this.writes.run((tx) =>
+      tx.webhookEndpoint.update({
         where: { id: current.id },
         data: { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_ROTATION_OVERLAP_MS) },
-      });
-    });
+      }),
+    );
     return { endpoint: toEndpointView(endpoint), secret };
   }
 
@@ -129,10 +127,11 @@ export class WebhookEndpointsService {
       where: { ...(page.where.id ? { id: { lt: page.where.id.gt } } : {}), endpointId: endpoint.id, status: request.status },
       take: page.take,
       orderBy: { id: 'desc' },
-      include: { outboxEvent: { select: { type: true } }, attemptLog: { orderBy: { createdAt: 'asc' } } },
+      include: { attemptLog: { orderBy: { createdAt: 'asc' } } },
     });
+    const eventTypes = await this.events.typesOf(rows.map((delivery) => delivery.outboxEventId));
     return toPage(
-      rows.map(({ outboxEvent, ...delivery }) => ({ ...delivery, eventType: outboxEvent.type })),
+      rows.map((delivery) => ({ ...delivery, eventType: eventTypes.get(delivery.outboxEventId)! })),
       request.limit,
     );
   }
@@ -157,11 +156,5 @@ export class WebhookEndpointsService {
       throw new DomainError('invalid', 'invalid-min-probability-change', 'minProbabilityChange must be between 0 and 1', 'minProbabilityChange');
     }
     return value;
-  }
-
-  private async predictionIds(references: string[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const [index, reference] of references.entries()) ids.push((await this.predictions.get(reference, `predictions[${index}]`)).id);
-    return [...new Set(ids)];
   }
 }

@@ -31,4 +31,42 @@ describe('which events an endpoint wants', () => {
     expect(endpointWants(min, moved(0.35, 0.4))).toBe(true);
     expect(endpointWants(min, moved(0.52, 0.35))).toBe(true);
   });
+
+  describe('a Slack endpoint: one message per evidence item', () => {
+    const slack: WebhookSubscription = { ...all, format: 'slack' };
+    const byEvidence = { ...moved(0.35, 0.52), payload: { ...(moved(0.35, 0.52).payload as object), evidenceId: 'ev' } } as OutboxEventRecord;
+    const byOverride = { ...moved(0.35, 0.52), payload: { ...(moved(0.35, 0.52).payload as object), kind: 'override' } } as OutboxEventRecord;
+    const evidence = (before: number, after: number, predictionId = 'p1'): OutboxEventRecord => ({
+      id: 'e2',
+      createdAt: new Date(),
+      type: 'evidence.recorded',
+      predictionId: null,
+      payload: {
+        evidenceId: 'ev',
+        summary: 's',
+        sourceUrl: null,
+        observedAt: '2026-11-29T00:00:00Z',
+        reliability: 0.8,
+        actor: 'a',
+        impacts: [{ predictionId, slug: predictionId, likelihoodRatio: 10, deltaLogOdds: 1, probabilityBefore: before, probabilityAfter: after }],
+      },
+    });
+
+    it('takes the evidence, not the confidence changes it caused; other causes keep their own message', () => {
+      expect(endpointWants(slack, byEvidence)).toBe(false);
+      expect(endpointWants(slack, evidence(0.35, 0.52))).toBe(true);
+      expect(endpointWants(slack, byOverride)).toBe(true);
+      // A JSON endpoint gets every event as it is.
+      expect(endpointWants(all, byEvidence)).toBe(true);
+    });
+
+    it('subscribed to confidence changes only, takes the evidence that moved one of its predictions enough', () => {
+      const changes = { ...slack, events: ['prediction.confidence_changed'] };
+      expect(endpointWants(changes, evidence(0.35, 0.52))).toBe(true);
+      expect(endpointWants(changes, evidence(0.35, 0.35))).toBe(false);
+      expect(endpointWants({ ...changes, minProbabilityChange: 0.2 }, evidence(0.35, 0.52))).toBe(false);
+      expect(endpointWants({ ...changes, predictionIds: ['p2'] }, evidence(0.35, 0.52))).toBe(false);
+      expect(endpointWants({ ...slack, events: ['signal.pending_review'] }, evidence(0.35, 0.52))).toBe(false);
+    });
+  });
 });
