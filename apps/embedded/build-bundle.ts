@@ -70,7 +70,7 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node22',
   minify: true,
   // Nest and the logs name classes: keep their names.
   keepNames: true,

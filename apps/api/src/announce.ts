@@ -4,6 +4,7 @@ import type { AdminKeyOrigin } from '#auth';
 import type { AppConfig } from '#config';
 import { resolveLogFormat, writeAnnouncement, type Announcement, type AnnouncementLine } from '#logging';
 
+import type { DemoLoad } from './seed/demo-seed.service.js';
 import { StartupService } from './startup.service.js';
 
 /** The start-up message: where to point a browser, which mode runs on what, where the admin key is, what was seeded. */
@@ -12,7 +13,7 @@ export function announce(app: NestExpressApplication, config: AppConfig, role: '
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   const startup = app.get(StartupService);
-  writeAnnouncement(startupAnnouncement(config, role, base, startup.adminKeyOrigin, startup.seeded), resolveLogFormat(config.LOG_FORMAT));
+  writeAnnouncement(startupAnnouncement(config, role, base, startup.adminKeyOrigin, startup.seeded, startup.demo), resolveLogFormat(config.LOG_FORMAT));
 }
 
 export function startupAnnouncement(
@@ -21,6 +22,7 @@ export function startupAnnouncement(
   base: string,
   origin: AdminKeyOrigin | null,
   seeded: { created: string[] } | null,
+  demo: DemoLoad | null = null,
 ): Announcement {
   const mode = role === 'embedded' ? (config.databaseKind === 'pglite' ? 'embedded' : 'api and worker in one process') : 'api';
   const database = config.databaseKind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)';
@@ -36,8 +38,36 @@ export function startupAnnouncement(
       { label: 'jobs', text: jobs, fields: { jobs: config.queueBackend } },
       adminKeyLine(config, origin),
       seedLine(seeded),
+      ...demoLines(demo),
+      ...messageLines(config),
+      ...exposureLines(config, role),
     ],
   };
+}
+
+/** Where links in messages lead and how mail goes, with what an unset PUBLIC_URL or MAIL_FROM breaks. */
+function messageLines(config: AppConfig): AnnouncementLine[] {
+  const mail = config.SMTP_URL ? 'SMTP (SMTP_URL)' : `written as .eml files under ${config.DATA_DIR}/mail (no SMTP_URL)`;
+  const lines: AnnouncementLine[] = [
+    { label: 'links', text: `${config.publicUrl} (PUBLIC_URL)`, fields: { publicUrl: config.publicUrl } },
+    { label: 'mail', text: `${mail}, from ${config.MAIL_FROM}`, fields: { mail: config.SMTP_URL ? 'smtp' : 'files', mailFrom: config.MAIL_FROM } },
+  ];
+  for (const warning of [config.publicUrlWarning, config.mailFromWarning]) {
+    if (warning) lines.push({ label: 'warning', text: warning, warning: true });
+  }
+  return lines;
+}
+
+/** Embedded mode answers this machine only (its admin key it made itself): say so when HOST widens it. */
+function exposureLines(config: AppConfig, role: 'api' | 'embedded'): AnnouncementLine[] {
+  if (role !== 'embedded' || config.databaseKind !== 'pglite' || ['127.0.0.1', 'localhost', '::1'].includes(config.HOST)) return [];
+  return [
+    {
+      label: 'warning',
+      text: `HOST=${config.HOST}: the embedded mode answers beyond this machine. Anyone who can reach port ${config.PORT} can try its API and web app; keep the admin key safe, and put TLS in front of it (docs/security-and-audit.md)`,
+      warning: true,
+    },
+  ];
 }
 
 function adminKeyLine(config: AppConfig, origin: AdminKeyOrigin | null): AnnouncementLine {
@@ -55,6 +85,23 @@ function adminKeyLine(config: AppConfig, origin: AdminKeyOrigin | null): Announc
       const file = config.databaseKind === 'pglite' ? `${config.DATA_DIR}/admin-key` : null;
       return { label: 'admin key', text: `use an existing key${file ? ` (the generated one is in ${file})` : ''}`, fields: { adminKey: 'existing', ...(file ? { adminKeyFile: file } : {}) } };
     }
+  }
+}
+
+/** With DEMO=true: whether the demo's year was loaded now, was there already, or was not loaded because the database holds other data. */
+function demoLines(demo: DemoLoad | null): AnnouncementLine[] {
+  switch (demo?.outcome) {
+    case undefined:
+      return [];
+    case 'loaded': {
+      const { evidence = 0, forecasts = 0, readings = 0, predictions = 0 } = demo.tables;
+      const text = `loaded a year of history: ${predictions} predictions, ${evidence} evidence items, ${readings} readings, ${forecasts} forecasts`;
+      return [{ label: 'demo', text, fields: { demo: 'loaded' } }];
+    }
+    case 'in-place':
+      return [{ label: 'demo', text: 'the demo year is in place (loaded on the first start)', fields: { demo: 'in-place' } }];
+    case 'not-empty':
+      return [{ label: 'warning', text: `DEMO=true, but this database already holds ${demo.predictions} prediction(s): the demo loads only into an empty one`, warning: true, fields: { demo: 'not-empty' } }];
   }
 }
 

@@ -88,6 +88,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this key is: the person, their role, and the key
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Role: **admin** or higher.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Invite a person by email: creates them and mails an invitation to sign in
+         * @description Role: **admin** or higher.
+         */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person with their keys and when each was last used
+         * @description Role: **admin** or higher.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, re-address, change the role of, disable or enable a person; disabling stops their keys and sessions at once
+         * @description Role: **admin** or higher.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/users/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new API key for this person (replacing a lost key keeps the person and their record)
+         * @description Role: **admin** or higher.
+         */
+        post: operations["createUserApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -106,6 +194,66 @@ export interface paths {
          * @description Role: **admin** or higher.
          */
         post: operations["verifyAuditAgainstCheckpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/heads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List signed heads
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["listSignedHeads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit keys
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["listAuditKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate audit key
+         * @description Role: **admin** or higher.
+         */
+        post: operations["rotateAuditKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -485,7 +633,11 @@ export interface paths {
          */
         get: operations["listIndicators"];
         put?: never;
-        post?: never;
+        /**
+         * Create indicator
+         * @description Role: **analyst** or higher.
+         */
+        post: operations["createIndicator"];
         delete?: never;
         options?: never;
         head?: never;
@@ -509,7 +661,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update indicator
+         * @description Role: **analyst** or higher.
+         */
+        patch: operations["updateIndicator"];
         trace?: never;
     };
     "/v1/indicators/{idOrSlug}/readings": {
@@ -652,6 +808,138 @@ export interface paths {
         patch: operations["updateRule"];
         trace?: never;
     };
+    "/v1/routing-model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History routing model
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["historyRoutingModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routing-model/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retrain routing model
+         * @description Role: **admin** or higher.
+         */
+        post: operations["retrainRoutingModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/term-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List term sets
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["listTermSets"];
+        put?: never;
+        /**
+         * Create term set
+         * @description Role: **admin** or higher.
+         */
+        post: operations["createTermSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/term-sets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get term set
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["getTermSet"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete term set
+         * @description Role: **admin** or higher.
+         */
+        delete: operations["deleteTermSet"];
+        options?: never;
+        head?: never;
+        /**
+         * Update term set
+         * @description Role: **admin** or higher.
+         */
+        patch: operations["updateTermSet"];
+        trace?: never;
+    };
+    "/v1/term-sets/{name}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List term set revisions
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["listTermSetRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/term-sets/{name}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview term set
+         * @description Role: **analyst** or higher.
+         */
+        post: operations["previewTermSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/signals": {
         parameters: {
             query?: never;
@@ -751,6 +1039,106 @@ export interface paths {
          */
         post: operations["rejectSignal"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get story
+         * @description Role: **viewer** or higher.
+         */
+        get: operations["getStory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept story
+         * @description Role: **analyst** or higher.
+         */
+        post: operations["acceptStory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject story
+         * @description Role: **analyst** or higher.
+         */
+        post: operations["rejectStory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link story
+         * @description Role: **analyst** or higher.
+         */
+        post: operations["linkStory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stories/{id}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Split story
+         * @description Role: **analyst** or higher.
+         */
+        delete: operations["splitStory"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1032,6 +1420,26 @@ export interface paths {
         patch: operations["updateSubscriber"];
         trace?: never;
     };
+    "/v1/subscribers/{id}/digest/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send digest
+         * @description Role: **admin** or higher.
+         */
+        post: operations["sendDigest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscribers/{id}/digest/preview": {
         parameters: {
             query?: never;
@@ -1125,10 +1533,14 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "viewer" | "analyst" | "admin";
+            /** @description The person the key is for (it holds at most their role); left out, a new person named after the key */
+            userId?: string;
         };
         CreatedApiKeyDto: {
             id: string;
             name: string;
+            /** @description The person the key acts for */
+            userId: string;
             /** @description The public part of the key, bw_<prefix>_... */
             prefix: string;
             /** @enum {string} */
@@ -1142,6 +1554,8 @@ export interface components {
         ApiKeyDto: {
             id: string;
             name: string;
+            /** @description The person the key acts for */
+            userId: string;
             /** @description The public part of the key, bw_<prefix>_... */
             prefix: string;
             /** @enum {string} */
@@ -1153,6 +1567,162 @@ export interface components {
         ApiKeyListDto: {
             items: components["schemas"]["ApiKeyDto"][];
         };
+        MeDto: {
+            userId: string;
+            /** @description `user:<id>`: how the trail names what this key does */
+            actor: string;
+            name: string;
+            email: string | null;
+            /**
+             * @description What this key may do: the lower of the person's role and the key's
+             * @enum {string}
+             */
+            role: "viewer" | "analyst" | "admin";
+            /**
+             * @description The person's role
+             * @enum {string}
+             */
+            userRole: "viewer" | "analyst" | "admin";
+            /** @description The key this request was made with */
+            key: components["schemas"]["ApiKeyDto"] | null;
+        };
+        InviteUserDto: {
+            /** @example Alice Analyst */
+            name: string;
+            /**
+             * @description Where the invitation (and later sign-in links) go; unique, compared without case
+             * @example alice@example.org
+             */
+            email: string;
+            /** @enum {string} */
+            role: "viewer" | "analyst" | "admin";
+        };
+        InvitedUserDto: {
+            id: string;
+            /** @description How the trail names this person: `user:<id>` */
+            actor: string;
+            name: string;
+            /** @description Null for a person made from a key that existed before people did, until an admin gives one */
+            email: string | null;
+            /** @enum {string} */
+            role: "viewer" | "analyst" | "admin";
+            disabled: boolean;
+            disabledAt: string | null;
+            createdAt: string;
+            /** @description Whether the invitation mail was handed to the mail transport */
+            invitationSent: boolean;
+        };
+        UserDto: {
+            id: string;
+            /** @description How the trail names this person: `user:<id>` */
+            actor: string;
+            name: string;
+            /** @description Null for a person made from a key that existed before people did, until an admin gives one */
+            email: string | null;
+            /** @enum {string} */
+            role: "viewer" | "analyst" | "admin";
+            disabled: boolean;
+            disabledAt: string | null;
+            createdAt: string;
+        };
+        UserListDto: {
+            items: components["schemas"]["UserDto"][];
+        };
+        UserWithKeysDto: {
+            id: string;
+            /** @description How the trail names this person: `user:<id>` */
+            actor: string;
+            name: string;
+            /** @description Null for a person made from a key that existed before people did, until an admin gives one */
+            email: string | null;
+            /** @enum {string} */
+            role: "viewer" | "analyst" | "admin";
+            disabled: boolean;
+            disabledAt: string | null;
+            createdAt: string;
+            /** @description Newest first, revoked ones included */
+            keys: components["schemas"]["ApiKeyDto"][];
+            /** @description The latest use of any of their keys */
+            lastUsedAt: string | null;
+        };
+        UpdateUserDto: {
+            /** @example Alice Analyst */
+            name?: string;
+            /** @example alice@example.org */
+            email?: string;
+            /** @enum {string} */
+            role?: "viewer" | "analyst" | "admin";
+            /** @description true disables the person: every key and web session of theirs stops at once; false enables them again */
+            disabled?: boolean;
+        };
+        CreateUserKeyDto: {
+            /** @example alice laptop */
+            name: string;
+            /**
+             * @description At most the person's role (a higher one is lowered to theirs); their role when left out
+             * @enum {string}
+             */
+            role?: "viewer" | "analyst" | "admin";
+        };
+        CreatedUserKeyDto: {
+            id: string;
+            name: string;
+            /** @description The person the key acts for */
+            userId: string;
+            /** @description The public part of the key, bw_<prefix>_... */
+            prefix: string;
+            /** @enum {string} */
+            role: "viewer" | "analyst" | "admin";
+            createdAt: string;
+            lastUsedAt?: string | null;
+            revokedAt?: string | null;
+            /** @description The key itself. Shown once: only its hash is stored. */
+            key: string;
+        };
+        BrokenAuditEntryDto: {
+            /** Format: uuid */
+            predictionId: string;
+            /** @description The entry (sequence) where it breaks */
+            sequence: number;
+            /** @description hash_mismatch, prev_hash_mismatch, sequence_gap, replay_mismatch, head_mismatch (the chain); head_unsigned, head_signature_invalid, head_signature_untrusted, head_signature_mismatch, head_signature_entry_missing (the signatures made as heads moved); checkpoint_mismatch, checkpoint_entry_missing, checkpoint_signature_invalid (checkpoints and copies kept outside) */
+            reason: string;
+            /** @description For a copy that no longer matches: the first entry that may have been rewritten */
+            changedFrom?: number;
+        };
+        WitnessProofDto: {
+            /** Format: uuid */
+            predictionId: string;
+            /** @description Entries 1 to this one are proven by a copy kept outside the database */
+            provenThrough: number;
+            /**
+             * Format: date-time
+             * @description When that head was signed
+             */
+            provenAt: string;
+            headSequence: number;
+            /** @description Entries after the last witnessed one: covered by the signatures in the database only */
+            after: number;
+        };
+        WitnessReportDto: {
+            checked: number;
+            proofs: components["schemas"]["WitnessProofDto"][];
+            broken: components["schemas"]["BrokenAuditEntryDto"][];
+        };
+        AuditVerificationDto: {
+            ok: boolean;
+            chains: number;
+            entries: number;
+            /** @description Chain heads whose signature (made as they moved) was checked */
+            signedHeads: number;
+            /** @description Stored checkpoints and copies brought, checked */
+            checkpoints: number;
+            firstBroken: components["schemas"]["BrokenAuditEntryDto"] | null;
+            /** @description Every break (up to 1,000) */
+            broken: components["schemas"]["BrokenAuditEntryDto"][];
+            brokenCount: number;
+            /** @description What the copies brought prove; null without any */
+            witness: components["schemas"]["WitnessReportDto"] | null;
+        };
         SavedCheckpointDto: {
             /** Format: uuid */
             predictionId: string;
@@ -1162,10 +1732,80 @@ export interface components {
             signedAt: string;
             /** @description base64 Ed25519 signature */
             signature: string;
+            /** @description The signing key's id (32 hex characters); without it every trusted key is tried */
+            keyId?: string;
         };
         VerifyAuditDto: {
-            /** @description Checkpoints saved earlier (from GET /v1/audit/checkpoints or the audit.checkpoints_signed event) */
+            /** @description Copies kept outside the database: checkpoints (GET /v1/audit/checkpoints, the audit.checkpoints_signed event) or a witness file's heads */
             checkpoints?: components["schemas"]["SavedCheckpointDto"][];
+            /** @description Public keys (base64 SPKI DER) you trust besides the deployment's own, e.g. a key whose file was lost */
+            trustedKeys?: string[];
+        };
+        SignedHeadDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            predictionId: string;
+            sequence: number;
+            hash: string;
+            /**
+             * Format: date-time
+             * @description The time the head moved (its entry's time); the signature binds it
+             */
+            signedAt: string;
+            /** @description The id of the key that signed it (GET /v1/audit/keys) */
+            keyId: string;
+            /** @description base64 Ed25519 signature over the checkpoint statement of this head */
+            signature: string;
+        };
+        SignedHeadPageDto: {
+            items: components["schemas"]["SignedHeadDto"][];
+            nextCursor: string | null;
+        };
+        KeyEndorsementRefDto: {
+            keyId: string;
+            /** @enum {string} */
+            relation: "successor" | "predecessor" | "imported";
+            /** Format: date-time */
+            at: string;
+        };
+        AuditKeyDto: {
+            /** @description 32 hex characters: the first 16 bytes of SHA-256 over the SPKI DER */
+            keyId: string;
+            /** @description base64 SPKI DER of the Ed25519 public key */
+            publicKey: string;
+            /** @enum {string} */
+            origin: "local" | "imported";
+            /** Format: date-time */
+            activatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the next local key took over; null while in use, and for imported keys
+             */
+            retiredAt: string | null;
+            /** @description The key this server signs with now */
+            current: boolean;
+            /** @description Vouched for, through signed endorsements, by the key this server holds */
+            trusted: boolean;
+            endorsedBy: components["schemas"]["KeyEndorsementRefDto"][];
+        };
+        KeyEndorsementDto: {
+            endorserKeyId: string;
+            subjectKeyId: string;
+            subjectPublicKey: string;
+            /** @enum {string} */
+            relation: "successor" | "predecessor" | "imported";
+            /** Format: date-time */
+            at: string;
+            /** @description base64 Ed25519 signature by the endorser */
+            signature: string;
+        };
+        AuditKeysDto: {
+            /** @description The id of the key this server signs with now */
+            currentKeyId: string;
+            items: components["schemas"]["AuditKeyDto"][];
+            /** @description Every endorsement, signed, for a witness or verifier to check trust itself */
+            endorsements: components["schemas"]["KeyEndorsementDto"][];
         };
         AuditCheckpointDto: {
             id: string;
@@ -1251,6 +1891,8 @@ export interface components {
             statement: string;
             resolutionCriteria: string;
             editedBy: string;
+            /** @description The person's name */
+            editedByName: string;
             createdAt: string;
         };
         RevisionListDto: {
@@ -1273,7 +1915,10 @@ export interface components {
             logOddsAfter: number;
             probabilityBefore: number;
             probabilityAfter: number;
+            /** @description `user:<id>`, `apikey:<id>` (before people existed) or `system:<job>` */
             actor: string;
+            /** @description The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person */
+            actorName: string;
             reason?: string | null;
             detail?: Record<string, never> | null;
             createdAt: string;
@@ -1306,6 +1951,10 @@ export interface components {
             teamProbability?: number | null;
             /** @description Recorded after the event the resolution names: kept, not scored */
             afterTheFact: boolean;
+            /** @description The evidence behind the move, if any */
+            evidenceId?: string | null;
+            /** @description Evidence recorded but not counted: it reports the same story as this evidence, which the story counts instead (the move is 0) */
+            countedOnceWith?: string | null;
         };
         HistoryPageDto: {
             items: components["schemas"]["HistoryPointDto"][];
@@ -1317,7 +1966,9 @@ export interface components {
         };
         ExcludedEvidenceDto: {
             evidenceId: string;
-            /** @description Net dL taken out: its entry plus any retraction, after the last override (0 if an override came after it) */
+            /** @description The story it counts in */
+            storyId: string;
+            /** @description Net dL taken out by leaving it out, on top of the excluded evidence listed before it: its story is recounted without it (a repeat the story does not count takes out nothing; the counted item falls back to the next strongest), counting only what moved after the last override */
             deltaLogOdds: number;
         };
         WhatIfDto: {
@@ -1331,6 +1982,17 @@ export interface components {
             whatIfLogOdds: number;
             excluded: components["schemas"]["ExcludedEvidenceDto"][];
         };
+        EvidenceReferenceDto: {
+            id: string;
+            summary: string;
+        };
+        MoveStoryDto: {
+            id: string;
+            /** @description The evidence the story counted on this prediction after the move */
+            counted?: components["schemas"]["EvidenceReferenceDto"] | null;
+            /** @description Recorded but not counted: counted once with this evidence of the same story */
+            countedOnceWith?: components["schemas"]["EvidenceReferenceDto"] | null;
+        };
         ExplainedMoveDto: {
             sequence: number;
             at: string;
@@ -1339,12 +2001,17 @@ export interface components {
             cause: string;
             evidence?: Record<string, never> | null;
             reason?: string | null;
+            /** @description `user:<id>`, `apikey:<id>` (before people existed) or `system:<job>` */
             actor: string;
+            /** @description The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person */
+            actorName: string;
             deltaLogOdds: number;
             probabilityBefore: number;
             probabilityAfter: number;
             /** @description Recorded after the event the resolution names (whatever its observedAt): it stays in the trail and in the probability, and no score counts it */
             afterTheFact: boolean;
+            /** @description Evidence and retractions: the story's part in the move (a story counts once, as its strongest live item) */
+            story?: components["schemas"]["MoveStoryDto"] | null;
         };
         ExplanationDto: {
             predictionId: string;
@@ -1417,7 +2084,7 @@ export interface components {
         TrackScoreDto: {
             /** @enum {string} */
             track: "model" | "team" | "analyst";
-            /** @description `apikey:<id>` on an analyst track, empty otherwise */
+            /** @description `user:<id>` on an analyst track (one per person, whichever keys they used), empty otherwise */
             forecaster: string;
             forecasterName: string;
             /** @description The probability the track held at the event time */
@@ -1467,13 +2134,20 @@ export interface components {
              * @example 2
              */
             likelihoodRatio?: number;
-            /** @enum {string} */
+            /**
+             * @description With strength, when no likelihoodRatio is given
+             * @enum {string}
+             */
             direction?: "supports" | "contradicts";
             /**
              * @description LR 1.5 / 3 / 10 (or 1/that when contradicting)
              * @enum {string}
              */
             strength?: "weak" | "moderate" | "strong";
+        };
+        IndependenceDto: {
+            /** @example A second deployment, at another operator, reported the same week */
+            reason: string;
         };
         RecordEvidenceDto: {
             /** @example BIS adds two Chinese AI labs to the Entity List */
@@ -1488,18 +2162,57 @@ export interface components {
              */
             reliability?: number;
             impacts: components["schemas"]["EvidenceImpactDto"][];
+            /**
+             * Format: uuid
+             * @description The story this evidence reports (the storyId of earlier evidence, or a signal item's story): it joins that story, which counts once per prediction, as its strongest item. Without it, evidence joins the story of earlier evidence of the same predictions with the same canonical link or a near-same summary.
+             */
+            storyId?: string;
+            /** @description Count it as a story of its own although it looks like the same story as earlier evidence; the reason goes into the audit trail with who said so */
+            independent?: components["schemas"]["IndependenceDto"];
+        };
+        SameStoryDto: {
+            evidenceId: string;
+            storyId: string;
+            summary: string;
+            recordedAt: string;
+            /**
+             * @description Named the same story, linked the same page (canonically), or said nearly the same within a week
+             * @enum {string}
+             */
+            matchedBy: "story" | "url" | "summary";
+        };
+        StoryMoveDto: {
+            /** @description The story the evidence counts in */
+            id: string;
+            /** @description The evidence the story counts on this prediction after the move (its strongest live item); null once none is live */
+            counted?: string | null;
+            /** @description Recorded but not counted: the evidence of the same story it is counted once with */
+            countedOnceWith?: string | null;
+            /** @description This evidence's own dL = r * ln(LR) */
+            itemDeltaLogOdds: number;
+            /** @description What the story added to the prediction's log-odds before the move */
+            deltaLogOddsBefore: number;
+            /** @description What the story adds to the prediction's log-odds after the move */
+            deltaLogOddsAfter: number;
         };
         EvidenceMoveDto: {
             predictionId: string;
             slug: string;
             likelihoodRatio: number;
-            /** @description dL = r * ln(LR) (negated for a retraction) */
+            /** @description What the prediction moved: the change of its story's contribution (a story counts once, as its strongest live item). For evidence that starts a story, dL = r * ln(LR); for a weaker repeat, 0; for a retraction, back to the next strongest item or by all the story added. */
             deltaLogOdds: number;
             probabilityBefore: number;
             probabilityAfter: number;
+            story: components["schemas"]["StoryMoveDto"];
         };
         RecordedEvidenceDto: {
             id: string;
+            /** @description The story it counts in */
+            storyId: string;
+            /** @description Recorded as a story of its own although it looked like the same story as sameStory */
+            independent: boolean;
+            /** @description Warnings: earlier evidence of the same predictions this looks like the same story as, best match first. Unless independent, it joined the first one's story. */
+            sameStory: components["schemas"]["SameStoryDto"][];
             impacts: components["schemas"]["EvidenceMoveDto"][];
         };
         EvidenceImpactViewDto: {
@@ -1517,12 +2230,19 @@ export interface components {
             sourceUrl?: string | null;
             observedAt: string;
             reliability: number;
+            /** @description `user:<id>`, `apikey:<id>` (before people existed) or `system:<job>` */
             actor: string;
+            /** @description The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person */
+            actorName: string;
             indicatorReadingId?: string | null;
             signalItemId?: string | null;
             retractedAt?: string | null;
             retractionReason?: string | null;
             createdAt: string;
+            /** @description The story it counts in: on each prediction a story counts once, as its strongest live item */
+            storyId: string;
+            /** @description Recorded as a story of its own although it looked like the same story as earlier evidence: why */
+            independenceReason?: string | null;
             impacts: components["schemas"]["EvidenceImpactViewDto"][];
             /** @description ts_rank_cd of the summary for the query */
             rank: number;
@@ -1540,12 +2260,19 @@ export interface components {
             sourceUrl?: string | null;
             observedAt: string;
             reliability: number;
+            /** @description `user:<id>`, `apikey:<id>` (before people existed) or `system:<job>` */
             actor: string;
+            /** @description The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person */
+            actorName: string;
             indicatorReadingId?: string | null;
             signalItemId?: string | null;
             retractedAt?: string | null;
             retractionReason?: string | null;
             createdAt: string;
+            /** @description The story it counts in: on each prediction a story counts once, as its strongest live item */
+            storyId: string;
+            /** @description Recorded as a story of its own although it looked like the same story as earlier evidence: why */
+            independenceReason?: string | null;
             impacts: components["schemas"]["EvidenceImpactViewDto"][];
         };
         RetractEvidenceDto: {
@@ -1554,8 +2281,9 @@ export interface components {
         };
         RetractedEvidenceDto: {
             id: string;
-            impacts: components["schemas"]["EvidenceMoveDto"][];
             retractedAt: string;
+            /** @description The compensating move on each prediction: its story recounted without this evidence */
+            impacts: components["schemas"]["EvidenceMoveDto"][];
         };
         RecordForecastDto: {
             /**
@@ -1569,9 +2297,9 @@ export interface components {
         ForecastDto: {
             id: string;
             predictionId: string;
-            /** @description `apikey:<id>` of the analyst */
+            /** @description `user:<id>` of the analyst */
             forecaster: string;
-            /** @description The key's name when the forecast was made */
+            /** @description The analyst's name */
             forecasterName: string;
             probability: number;
             note?: string | null;
@@ -1690,6 +2418,27 @@ export interface components {
         IndicatorPageDto: {
             items: components["schemas"]["IndicatorDto"][];
             nextCursor: string | null;
+        };
+        CreateIndicatorDto: {
+            /** @example huawei-ascend-adoption */
+            slug: string;
+            /** @example Huawei Ascend adoption */
+            name: string;
+            /**
+             * @description What is measured and where it comes from
+             * @default
+             */
+            description?: string;
+            /**
+             * @description What a reading counts in
+             * @example % of new deployments
+             */
+            unit: string;
+        };
+        UpdateIndicatorDto: {
+            name?: string;
+            description?: string;
+            unit?: string;
         };
         RecordReadingDto: {
             /**
@@ -1947,6 +2696,220 @@ export interface components {
             /** @default true */
             enabled?: boolean;
         };
+        TargetFiguresDto: {
+            /** @description Indicator or prediction slug */
+            target: string;
+            precision: number;
+            recall: number;
+            f1: number;
+            truePositives: number;
+            falsePositives: number;
+            falseNegatives: number;
+        };
+        OverallFiguresDto: {
+            precision: number;
+            recall: number;
+            f1: number;
+        };
+        DirectionFiguresDto: {
+            /** @description Item-target pairs labelled relevant, whose direction was judged */
+            pairs: number;
+            accuracy: number;
+            /** @description Of those, the pairs labelled contradicts */
+            contradicting: number;
+            /** @description How many of them the model called contradicts */
+            contradictingFound: number;
+        };
+        RoutingFiguresDto: {
+            targets: components["schemas"]["TargetFiguresDto"][];
+            /** @description Every routing decision pooled */
+            micro: components["schemas"]["OverallFiguresDto"];
+            /** @description Targets averaged, each weighing the same */
+            macro: components["schemas"]["OverallFiguresDto"];
+            direction: components["schemas"]["DirectionFiguresDto"];
+        };
+        HoldoutFiguresDto: {
+            /** @description The latest decisions, held out of training */
+            decisions: number;
+            /** @description This version on them */
+            micro: components["schemas"]["OverallFiguresDto"];
+            /** @description The version it was compared with, on the same decisions */
+            activeMicroF1?: number | null;
+        };
+        RoutingModelEvaluationDto: {
+            /** @description 5-fold cross-validation over everything the version was trained on */
+            crossValidation: components["schemas"]["RoutingFiguresDto"];
+            /** @description The same out-of-fold decisions on the labelled development examples alone: the basis versions are compared on */
+            labelled: components["schemas"]["RoutingFiguresDto"];
+            holdout?: components["schemas"]["HoldoutFiguresDto"] | null;
+            labelledExamples: number;
+            /** @description Analysts' decisions trained on */
+            decisions: number;
+            /** @description Term sets read as concepts */
+            termSets: number;
+        };
+        RoutingModelVersionDto: {
+            id: string;
+            version: number;
+            /**
+             * @description active: routes items now; rejected: scored worse than the active version when trained; retired: replaced by a later version
+             * @enum {string}
+             */
+            status: "active" | "rejected" | "retired";
+            trainedAt: string;
+            /** @description Labelled examples and decisions trained on */
+            examples: number;
+            evaluation: components["schemas"]["RoutingModelEvaluationDto"];
+            /** @description Why the version has its status */
+            reason: string;
+        };
+        RoutingModelHistoryDto: {
+            /** @description The version routing uses; null before the first is trained */
+            active?: components["schemas"]["RoutingModelVersionDto"] | null;
+            /** @description Every version, newest first */
+            versions: components["schemas"]["RoutingModelVersionDto"][];
+        };
+        RetrainRequestedDto: {
+            /** @description The queued job; requests within one minute share it */
+            jobId: string;
+            /** @enum {string} */
+            status: "queued";
+        };
+        TermSetRuleDto: {
+            id: string;
+            name: string;
+            enabled: boolean;
+        };
+        TermSetDto: {
+            id: string;
+            /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+            name: string;
+            description: string;
+            /** @description Each a word, a prefix* or a "phrase", English or Chinese (a Chinese term matches as the phrase of its character bigrams), as a rule query writes it; 1 to 500 terms of up to 100 characters. Sets do not nest. */
+            terms: string[];
+            /** @description Bumped on every change; every version is at /revisions */
+            version: number;
+            /** @description `apikey:<id>` of whoever wrote this version, or `system:seed` */
+            updatedBy: string;
+            /** @description The rules whose queries use the set */
+            rules: components["schemas"]["TermSetRuleDto"][];
+            createdAt: string;
+            updatedAt: string;
+        };
+        TermSetPageDto: {
+            items: components["schemas"]["TermSetDto"][];
+            nextCursor: string | null;
+        };
+        CreateTermSetDto: {
+            /**
+             * @description What queries write after @: lower-case letters, digits and underscores (up to 64)
+             * @example hiring
+             */
+            name: string;
+            /** @example Hiring, recruiting and the people hired */
+            description?: string;
+            /**
+             * @description Each a word, a prefix* or a "phrase", English or Chinese (a Chinese term matches as the phrase of its character bigrams), as a rule query writes it; 1 to 500 terms of up to 100 characters. Sets do not nest.
+             * @example [
+             *       "hire",
+             *       "recruit*",
+             *       "\"job ad\"",
+             *       "招聘"
+             *     ]
+             */
+            terms: string[];
+        };
+        UpdateTermSetDto: {
+            /** @example Hiring, recruiting and the people hired */
+            description?: string;
+            /**
+             * @description Each a word, a prefix* or a "phrase", English or Chinese (a Chinese term matches as the phrase of its character bigrams), as a rule query writes it; 1 to 500 terms of up to 100 characters. Sets do not nest.
+             * @example [
+             *       "hire",
+             *       "recruit*",
+             *       "\"job ad\"",
+             *       "招聘"
+             *     ]
+             */
+            terms?: string[];
+        };
+        TermSetRevisionDto: {
+            version: number;
+            description: string;
+            terms: string[];
+            /** @description `apikey:<id>` or `system:seed` */
+            editedBy: string;
+            createdAt: string;
+        };
+        TermSetRevisionListDto: {
+            /** @description Every version, oldest first, the current one last */
+            items: components["schemas"]["TermSetRevisionDto"][];
+        };
+        PreviewTermSetDto: {
+            /**
+             * @description Each a word, a prefix* or a "phrase", English or Chinese (a Chinese term matches as the phrase of its character bigrams), as a rule query writes it; 1 to 500 terms of up to 100 characters. Sets do not nest.
+             * @example [
+             *       "hire",
+             *       "recruit*",
+             *       "\"job ad\"",
+             *       "招聘"
+             *     ]
+             */
+            terms: string[];
+            /** @description Only items stored since (ISO 8601); default: all */
+            since?: string;
+        };
+        MatchDecisionsDto: {
+            /** @description Stored items matched */
+            count: number;
+            /** @description Of them, accepted by analysts */
+            accepted: number;
+            /** @description Of them, rejected by analysts */
+            rejected: number;
+        };
+        TermSetTermsPreviewDto: {
+            /** @description Items holding any of the current terms; null for a set not yet created */
+            current?: components["schemas"]["MatchDecisionsDto"] | null;
+            /** @description Items holding any of the proposed terms */
+            proposed: components["schemas"]["MatchDecisionsDto"];
+        };
+        TermSetPreviewItemDto: {
+            id: string;
+            title: string;
+            /** @description Title and summary with the matched words in <mark>...</mark> */
+            highlight: string;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "rejected" | "unmatched" | "suggested";
+            rank: number;
+            createdAt: string;
+        };
+        MatchChangeDto: {
+            /** @description Stored items matched */
+            count: number;
+            /** @description Of them, accepted by analysts */
+            accepted: number;
+            /** @description Of them, rejected by analysts */
+            rejected: number;
+            /** @description The best-ranked 10 */
+            items: components["schemas"]["TermSetPreviewItemDto"][];
+        };
+        TermSetRulePreviewDto: {
+            rule: components["schemas"]["TermSetRuleDto"];
+            /** @description What the rule matches with the set as it is */
+            current: components["schemas"]["MatchDecisionsDto"];
+            /** @description What it would match with the proposed terms */
+            proposed: components["schemas"]["MatchDecisionsDto"];
+            /** @description Items it would newly match, and how analysts decided them */
+            added: components["schemas"]["MatchChangeDto"];
+            /** @description Items it would no longer match, and how analysts decided them */
+            dropped: components["schemas"]["MatchChangeDto"];
+        };
+        TermSetPreviewDto: {
+            name: string;
+            terms: components["schemas"]["TermSetTermsPreviewDto"];
+            /** @description Each rule that uses the set, enabled ones first */
+            rules: components["schemas"]["TermSetRulePreviewDto"][];
+        };
         ManualSignalDto: {
             /** @example Provincial fund announces domestic AI chip subsidies */
             title: string;
@@ -1962,6 +2925,50 @@ export interface components {
         SubmitSignalsDto: {
             items: components["schemas"]["ManualSignalDto"][];
         };
+        SignalRouteImpactDto: {
+            /** @description Prediction id */
+            prediction: string;
+            predictionSlug?: string | null;
+            /** @enum {string} */
+            direction: "supports" | "contradicts";
+            /** @enum {string} */
+            strength: "weak" | "moderate" | "strong";
+        };
+        SignalRouteDto: {
+            /** @description The indicator's or prediction's slug */
+            target: string;
+            /** @enum {string} */
+            targetKind: "indicator" | "prediction";
+            /** @description The indicator's or prediction's id */
+            targetId: string;
+            /**
+             * @description Who routed the item to the target: a matched rule, the routing model, or both
+             * @enum {string}
+             */
+            via: "rule" | "model" | "both";
+            /** @description The routing model's calibrated probability that an analyst would route the item here; null where the model does not know the target */
+            score?: number | null;
+            /**
+             * @description The proposed direction: the model's (it reads negation: "denies", "will not", "dropped from", "cut") unless a matched rule says contradicts
+             * @enum {string}
+             */
+            direction: "supports" | "contradicts";
+            /** @description The matched rules' terms, then the words and concepts (@set, @a + @b) that raised the model's score most */
+            terms: string[];
+            /** @description The direction cue the model read, when the direction is the model's and rests on one */
+            cue?: string | null;
+            /** @description What accepting the item without impacts of your own records for this target */
+            impacts: components["schemas"]["SignalRouteImpactDto"][];
+        };
+        RoutedSignalDto: {
+            id: string;
+            /**
+             * @description pending: a rule routed it; suggested: only the model did (never accepted without a person); unmatched: neither
+             * @enum {string}
+             */
+            status: "pending" | "suggested" | "unmatched";
+            routes: components["schemas"]["SignalRouteDto"][];
+        };
         SignalSubmissionDto: {
             received: number;
             /** @description Stored by this submission */
@@ -1972,10 +2979,12 @@ export interface components {
             matched: number;
             /** @description New items a rule accepted as evidence at once */
             autoAccepted: number;
-            /** @description New items no rule matched that resemble items analysts accepted: suggested for review */
+            /** @description New items no rule matched that the routing model finds relevant: suggested for review */
             suggested: number;
             /** @description Ids of the new items */
             createdIds: string[];
+            /** @description The new items as routed, in the order submitted: status, and per target who routed it there, the score and the proposed direction */
+            items: components["schemas"]["RoutedSignalDto"][];
         };
         SignalMatchIndicatorDto: {
             id: string;
@@ -2004,15 +3013,15 @@ export interface components {
             prediction: string;
             predictionSlug?: string | null;
             /**
-             * @description What analysts recorded most often for this prediction
+             * @description The direction the routing model proposes
              * @enum {string}
              */
             direction: "supports" | "contradicts";
             /** @enum {string} */
             strength: "weak" | "moderate" | "strong";
-            /** @description The model's probability that an analyst accepts the item for this prediction */
+            /** @description The routing model's probability that an analyst would route the item here */
             probability: number;
-            /** @description The stemmed words that weighed most, strongest first */
+            /** @description The words and concepts that weighed most, strongest first */
             terms: string[];
         };
         SignalSearchResultDto: {
@@ -2027,7 +3036,9 @@ export interface components {
             status: "pending" | "suggested" | "accepted" | "rejected" | "unmatched";
             /** @description The rules it matched, as they were when it was routed */
             matches: components["schemas"]["SignalMatchDto"][];
-            /** @description For a suggested item (no rule matched): the predictions it resembles accepted items of */
+            /** @description Per target the item is routed to: via rule, model or both, the model's score, the proposed direction, the words, and the impacts accepting records */
+            routes: components["schemas"]["SignalRouteDto"][];
+            /** @description For a suggested item (only the model routed it): the predictions its routes would move */
             suggestions: components["schemas"]["SignalSuggestionDto"][];
             /** @description The matched rules' terms found in the item, or the words a suggestion rests on */
             matchedTerms: string[];
@@ -2036,11 +3047,15 @@ export interface components {
             evidenceId?: string | null;
             rejectionReason?: string | null;
             reviewedBy?: string | null;
+            /** @description The person's name */
+            reviewedByName?: string | null;
             reviewedAt?: string | null;
             /** @description When the item last came back for review because the evidence it was accepted as was retracted */
             reopenedAt?: string | null;
             /** @description The reason that retraction gave */
             reopenReason?: string | null;
+            /** @description The story the item reports (GET /v1/stories/:id): reports of one event are one story, decided together */
+            storyId?: string | null;
             createdAt: string;
             /** @description ts_rank_cd of the item for the query (title words weigh more) */
             rank: number;
@@ -2051,6 +3066,29 @@ export interface components {
             /** @description With q, ranked and each with rank and highlight */
             items: components["schemas"]["SignalSearchResultDto"][];
             nextCursor: string | null;
+        };
+        StoryItemSummaryDto: {
+            id: string;
+            title: string;
+            url?: string | null;
+            /** @description Null for manual submissions */
+            sourceId?: string | null;
+            /** @description The feed's name, or for an item submitted by hand the link's site */
+            sourceName?: string | null;
+            publishedAt?: string | null;
+            /** @enum {string} */
+            status: "pending" | "suggested" | "accepted" | "rejected" | "unmatched";
+        };
+        StorySummaryDto: {
+            id: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "rejected";
+            /** @description Distinct sources among its items (a feed; for items submitted by hand, the link's site) */
+            sourceCount: number;
+            /** @example reported by 3 sources */
+            reportedBy: string;
+            /** @description Its items: the card's own first, then by publication */
+            items: components["schemas"]["StoryItemSummaryDto"][];
         };
         InboxItemDto: {
             id: string;
@@ -2064,7 +3102,9 @@ export interface components {
             status: "pending" | "suggested" | "accepted" | "rejected" | "unmatched";
             /** @description The rules it matched, as they were when it was routed */
             matches: components["schemas"]["SignalMatchDto"][];
-            /** @description For a suggested item (no rule matched): the predictions it resembles accepted items of */
+            /** @description Per target the item is routed to: via rule, model or both, the model's score, the proposed direction, the words, and the impacts accepting records */
+            routes: components["schemas"]["SignalRouteDto"][];
+            /** @description For a suggested item (only the model routed it): the predictions its routes would move */
             suggestions: components["schemas"]["SignalSuggestionDto"][];
             /** @description The matched rules' terms found in the item, or the words a suggestion rests on */
             matchedTerms: string[];
@@ -2073,16 +3113,23 @@ export interface components {
             evidenceId?: string | null;
             rejectionReason?: string | null;
             reviewedBy?: string | null;
+            /** @description The person's name */
+            reviewedByName?: string | null;
             reviewedAt?: string | null;
             /** @description When the item last came back for review because the evidence it was accepted as was retracted */
             reopenedAt?: string | null;
             /** @description The reason that retraction gave */
             reopenReason?: string | null;
+            /** @description The story the item reports (GET /v1/stories/:id): reports of one event are one story, decided together */
+            storyId?: string | null;
             createdAt: string;
             /** @description log2(relevance) + days since 1970 of publication: one day newer counts as twice as relevant */
             priority: number;
+            /** @description The story this card stands for: the inbox lists each story once, as its most relevant waiting item */
+            story: components["schemas"]["StorySummaryDto"];
         };
         InboxPageDto: {
+            /** @description One per story */
             items: components["schemas"]["InboxItemDto"][];
             nextCursor: string | null;
         };
@@ -2098,7 +3145,9 @@ export interface components {
             status: "pending" | "suggested" | "accepted" | "rejected" | "unmatched";
             /** @description The rules it matched, as they were when it was routed */
             matches: components["schemas"]["SignalMatchDto"][];
-            /** @description For a suggested item (no rule matched): the predictions it resembles accepted items of */
+            /** @description Per target the item is routed to: via rule, model or both, the model's score, the proposed direction, the words, and the impacts accepting records */
+            routes: components["schemas"]["SignalRouteDto"][];
+            /** @description For a suggested item (only the model routed it): the predictions its routes would move */
             suggestions: components["schemas"]["SignalSuggestionDto"][];
             /** @description The matched rules' terms found in the item, or the words a suggestion rests on */
             matchedTerms: string[];
@@ -2107,11 +3156,15 @@ export interface components {
             evidenceId?: string | null;
             rejectionReason?: string | null;
             reviewedBy?: string | null;
+            /** @description The person's name */
+            reviewedByName?: string | null;
             reviewedAt?: string | null;
             /** @description When the item last came back for review because the evidence it was accepted as was retracted */
             reopenedAt?: string | null;
             /** @description The reason that retraction gave */
             reopenReason?: string | null;
+            /** @description The story the item reports (GET /v1/stories/:id): reports of one event are one story, decided together */
+            storyId?: string | null;
             createdAt: string;
         };
         AcceptSignalDto: {
@@ -2129,11 +3182,124 @@ export interface components {
             evidenceId: string;
             /** @description Each prediction moved, with its probability before and after */
             impacts: components["schemas"]["EvidenceMoveDto"][];
+            /** @description The item the evidence was recorded from */
             signal: components["schemas"]["SignalDto"];
+            /** @description The story the evidence counts in: this item's story, every item of which is now accepted */
+            storyId: string;
+            story: components["schemas"]["StorySummaryDto"];
+            /** @description Warnings: earlier evidence of the same predictions this looks like the same story as (it joined the first one's story unless named otherwise) */
+            sameStory: components["schemas"]["SameStoryDto"][];
         };
         RejectSignalDto: {
             /** @example Rumour, no primary source */
             reason: string;
+        };
+        StoryItemDto: {
+            id: string;
+            /** @description Null for manual submissions */
+            sourceId?: string | null;
+            title: string;
+            url?: string | null;
+            summary?: string | null;
+            publishedAt?: string | null;
+            /** @enum {string} */
+            status: "pending" | "suggested" | "accepted" | "rejected" | "unmatched";
+            /** @description The rules it matched, as they were when it was routed */
+            matches: components["schemas"]["SignalMatchDto"][];
+            /** @description Per target the item is routed to: via rule, model or both, the model's score, the proposed direction, the words, and the impacts accepting records */
+            routes: components["schemas"]["SignalRouteDto"][];
+            /** @description For a suggested item (only the model routed it): the predictions its routes would move */
+            suggestions: components["schemas"]["SignalSuggestionDto"][];
+            /** @description The matched rules' terms found in the item, or the words a suggestion rests on */
+            matchedTerms: string[];
+            /** @description Best ts_rank_cd among the matched rules, or the suggestion's probability */
+            relevance?: number | null;
+            evidenceId?: string | null;
+            rejectionReason?: string | null;
+            reviewedBy?: string | null;
+            /** @description The person's name */
+            reviewedByName?: string | null;
+            reviewedAt?: string | null;
+            /** @description When the item last came back for review because the evidence it was accepted as was retracted */
+            reopenedAt?: string | null;
+            /** @description The reason that retraction gave */
+            reopenReason?: string | null;
+            /** @description The story the item reports (GET /v1/stories/:id): reports of one event are one story, decided together */
+            storyId?: string | null;
+            createdAt: string;
+            /** @description The feed's name, or for an item submitted by hand the link's site */
+            sourceName?: string | null;
+        };
+        StoryChangeDto: {
+            /**
+             * @description linked: an analyst put the item into storyId; split: took it out of fromStoryId into a story of its own
+             * @enum {string}
+             */
+            kind: "linked" | "split";
+            signalItemId: string;
+            /** @description The story the item went to */
+            storyId: string;
+            /** @description The story it came from */
+            fromStoryId: string;
+            actor: string;
+            /** @description The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person */
+            actorName: string;
+            createdAt: string;
+        };
+        StoryMoveSummaryDto: {
+            predictionId: string;
+            slug: string;
+            title: string;
+            /** @description What the story adds to the prediction's log-odds now: its strongest live item, counted once (0 once retracted) */
+            deltaLogOdds: number;
+            /** @description The evidence the story counts on this prediction */
+            countedEvidenceId?: string | null;
+            /** @description The prediction's probability now */
+            probability: number;
+            /** @description What it would be without the story */
+            probabilityWithout: number;
+        };
+        StoryDto: {
+            id: string;
+            /**
+             * @description A decision on the story is a decision on all its items; an item joining a decided story takes its decision
+             * @enum {string}
+             */
+            status: "open" | "accepted" | "rejected";
+            /** @description The evidence accepting it recorded */
+            evidenceId?: string | null;
+            decidedBy?: string | null;
+            /** @description The person's name */
+            decidedByName?: string | null;
+            decidedAt?: string | null;
+            rejectionReason?: string | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description Distinct sources among its items (a feed; for items submitted by hand, the link's site) */
+            sourceCount: number;
+            /** @example reported by 3 sources */
+            reportedBy: string;
+            /** @description Its items, in order of publication */
+            items: components["schemas"]["StoryItemDto"][];
+            /** @description Analysts' links and splits into or out of it, oldest first */
+            changes: components["schemas"]["StoryChangeDto"][];
+            /** @description The evidence recorded from it */
+            evidence: components["schemas"]["EvidenceDto"][];
+            /** @description Its net move on each prediction: what it adds now, counted once */
+            moves: components["schemas"]["StoryMoveSummaryDto"][];
+        };
+        LinkStoryItemDto: {
+            /**
+             * Format: uuid
+             * @description The signal item to put into this story (it leaves its own)
+             */
+            itemId: string;
+        };
+        SplitStoryDto: {
+            /** @description The story the item left */
+            story: components["schemas"]["StoryDto"];
+            /** @description The item in a story of its own, open for review */
+            split: components["schemas"]["StoryDto"];
         };
         SourceIndicatorDto: {
             id: string;
@@ -2153,6 +3319,20 @@ export interface components {
             /** @description Items (or readings) the last successful fetch read, new and known */
             itemsPerFetch: number | null;
             nextFetchDue: string;
+        };
+        SourceWebSubDto: {
+            /**
+             * @description pending: asked, waiting for the hub to verify; active: the hub pushes new items; failed: refused or never verified (asked again later)
+             * @enum {string}
+             */
+            state: "pending" | "active" | "failed";
+            hubUrl: string;
+            topicUrl: string;
+            verifiedAt: string | null;
+            /** @description When the lease runs out (renewed a day before) */
+            expiresAt: string | null;
+            lastPushAt: string | null;
+            lastError: string | null;
         };
         SourceDto: {
             id: string;
@@ -2178,6 +3358,12 @@ export interface components {
             /** @description What the last fetch did (the same shape as POST /sources/:id/fetch returns) */
             lastFetchSummary: Record<string, never> | null;
             health: components["schemas"]["SourceHealthDto"];
+            /** @description Adaptive polling: the interval in force (shorter while fetches bring new items, longer while they do not, within a quarter and four times intervalSeconds); null: the configured one */
+            pollIntervalSeconds: number | null;
+            /** @description Why the interval is what it is */
+            pollIntervalReason: string | null;
+            /** @description The WebSub subscription at the hub the feed names (<link rel="hub">); null when it names none */
+            webSub: components["schemas"]["SourceWebSubDto"] | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -2293,7 +3479,7 @@ export interface components {
              * @example 0.05
              */
             minProbabilityChange?: number | null;
-            description?: Record<string, never> | null;
+            description?: string | null;
             /** @default true */
             enabled?: boolean;
         };
@@ -2373,7 +3559,7 @@ export interface components {
              * @example 0.05
              */
             minProbabilityChange?: number | null;
-            description?: Record<string, never> | null;
+            description?: string | null;
             /** @default true */
             enabled?: boolean;
         };
@@ -2451,6 +3637,8 @@ export interface components {
             unsubscribedAt?: string | null;
             createdAt: string;
             updatedAt: string;
+            /** @description When the next scheduled digest goes out (within 5 minutes of it), if anything happened by then; null once unsubscribed. POST /v1/subscribers/{id}/digest/send sends one now. */
+            nextDigestAt?: string | null;
         };
         SubscriberPageDto: {
             items: components["schemas"]["SubscriberDto"][];
@@ -2482,12 +3670,46 @@ export interface components {
             /** @description false unsubscribes, true subscribes again */
             subscribed?: boolean;
         };
+        DigestSentDto: {
+            /** @description The DigestRun kept for it, marked test: the schedule does not move */
+            runId: string;
+            to: string;
+            subject: string;
+            /** @description Entries in it; a digest sent on request goes out even with none */
+            entryCount: number;
+            sentAt: string;
+            /** @description The Message-ID of the mail */
+            messageId: string;
+            /** @description Where the .eml file was written, when there is no SMTP_URL */
+            file?: string | null;
+            /** @description When the next scheduled digest goes out, unchanged by this one */
+            nextDigestAt: string;
+        };
         DigestPreviewDto: {
             subject: string;
             /** @description The plain-text part */
             text: string;
             /** @description The HTML part, CSS inlined */
             html: string;
+        };
+        ImportKeyDto: {
+            keyId: string;
+            /** @description base64 SPKI DER */
+            publicKey: string;
+            /** @description Vouched for by a key you named (or, without one, listed by the export itself) */
+            trusted: boolean;
+        };
+        ImportSignaturesDto: {
+            /**
+             * @description named: checked against the keys you trusted (origin proven); export: against the export's own keys (consistency, not origin); unsigned: an export from before heads were signed
+             * @enum {string}
+             */
+            trust: "named" | "witness" | "export" | "unsigned";
+            signedHeads: number;
+            checkpoints: number;
+            keys: components["schemas"]["ImportKeyDto"][];
+            /** @description What the verification proved, in plain words */
+            proved: string[];
         };
         ImportSummaryDto: {
             /**
@@ -2502,6 +3724,7 @@ export interface components {
             chains: number;
             /** @description Audit entries re-verified */
             entries: number;
+            signatures: components["schemas"]["ImportSignaturesDto"];
         };
         /** @description RFC 9457 problem details, served as application/problem+json. `type` is stable: branch on it, not on `title` or `detail`. */
         Problem: {
@@ -3066,6 +4289,173 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitedUserDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserWithKeysDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createUserApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUserKeyDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     verifyAudit: {
         parameters: {
             query?: never;
@@ -3075,12 +4465,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {"ok", "chains", "entries", "checkpoints", "firstBroken": null | {"predictionId", "sequence", "reason"}, "broken": every broken entry of every chain and every failed checkpoint (up to 1,000), "brokenCount"} */
+            /** @description Every chain recomputed and every signature checked: every broken entry of every chain, every failed signature and checkpoint (up to 1,000) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3101,18 +4493,118 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {"ok", "chains", "entries", "checkpoints", "firstBroken": null | {"predictionId", "sequence", "reason"}, "broken": every broken entry of every chain and every failed checkpoint (up to 1,000), "brokenCount"} */
+            /** @description Every chain recomputed and every signature checked: every broken entry of every chain, every failed signature and checkpoint (up to 1,000); and what the copies brought prove */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationDto"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSignedHeads: {
+        parameters: {
+            query?: {
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description Only heads signed at or after this time (a witness asks from a little before the last head it holds) */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedHeadPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAuditKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public keys that sign heads and checkpoints, with the time each was in use, and the endorsements that link them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKeysDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotateAuditKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key, endorsed by the old one and endorsing it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKeyDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/signing-key-configured`, `https://bellwether.dev/problems/signing-key-changed`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/signing-key-configured",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
@@ -3735,6 +5227,8 @@ export interface operations {
                 indicator?: string;
                 /** @description A search of the summaries in the rule query language: the matching evidence, best first, each with its rank and highlight */
                 q?: string;
+                /** @description Story id: the evidence of one story */
+                story?: string;
             };
             header?: never;
             path?: never;
@@ -4060,6 +5554,71 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    createIndicator: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIndicatorDto"];
+            };
+        };
+        responses: {
+            /** @description No readings and no links yet: add them under /readings and /links */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/slug-taken`, `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/slug-taken",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     getIndicator: {
         parameters: {
             query?: never;
@@ -4083,6 +5642,40 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id or the slug */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIndicatorDto"];
+            };
+        };
+        responses: {
+            /** @description Name, description and unit; the slug stays */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4550,6 +6143,289 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    historyRoutingModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The active version with its evaluation, and every version, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingModelHistoryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    retrainRoutingModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued for a worker: the candidate becomes active if it scores no worse than the active version, else it is kept as rejected */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrainRequestedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTermSets: {
+        parameters: {
+            query?: {
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createTermSet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTermSetDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTermSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteTermSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its revisions; refused (409) while an enabled rule uses it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateTermSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTermSetDto"];
+            };
+        };
+        responses: {
+            /** @description A new version when something changed; every earlier one is kept (see /revisions). Rules use it from their next routing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTermSetRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetRevisionListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    previewTermSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description What queries write after @: lower-case letters, digits and underscores (up to 64) */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewTermSetDto"];
+            };
+        };
+        responses: {
+            /** @description What saving these terms would change, nothing saved: for each rule using the set, the stored items it matches now and would match, what it adds and drops, and how analysts decided those */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermSetPreviewDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listSignals: {
         parameters: {
             query?: {
@@ -4829,6 +6705,305 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getStory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its items and sources, its decision, the evidence recorded from it and its net move on each prediction */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    acceptStory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptSignalDto"];
+            };
+        };
+        responses: {
+            /** @description One evidence item for the story (from its most relevant waiting item), every item accepted; 409 if already accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedSignalDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rejectStory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectSignalDto"];
+            };
+        };
+        responses: {
+            /** @description The story and every item of it rejected, with the reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    linkStory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkStoryItemDto"];
+            };
+        };
+        responses: {
+            /** @description The item joins this story and takes its decision (or waits, if it is open); recorded with who linked it. 409 if the item is what its story's evidence was recorded from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    splitStory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id */
+                id: string;
+                /** @description itemId */
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item split off into an open story of its own; recorded with who did it. 409 for a story's only item or the item its evidence was recorded from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitStoryDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
             422: {
                 headers: {
@@ -5717,6 +7892,69 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    sendDigest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique value (1 to 255 printable characters, optionally a quoted string) chosen by the client. Repeating the request with the same key within 24 hours answers the first response (with `Idempotent-Replayed: true`) without a second effect. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sends the digest as it stands now (what the preview shows), even when nothing happened yet, marked as a test: the scheduled digests keep their periods. Through SMTP_URL, or an .eml file under DATA_DIR/mail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestSentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A request with the same Idempotency-Key is still in flight (`idempotency-key-in-flight`, with Retry-After). The request conflicts with the current state of the resource. Problem types: `https://bellwether.dev/problems/idempotency-key-in-flight`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://bellwether.dev/problems/idempotency-key-in-flight",
+                     *       "status": 409,
+                     *       "title": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "detail": "Prediction \"deepseek-blacklisted-12m\" is already resolved true",
+                     *       "errors": [
+                     *         {
+                     *           "field": "impacts[0].prediction",
+                     *           "message": "Prediction \"deepseek-blacklisted-12m\" is already resolved true"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (`idempotency-key-reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     previewDigest: {
         parameters: {
             query?: never;
@@ -5799,7 +8037,7 @@ export interface operations {
                 /** @description json: the whole record as one document; csv: one table (name it in `table`) */
                 format?: "json" | "csv";
                 /** @description The table of a CSV export */
-                table?: "predictions" | "revisions" | "indicators" | "indicatorLinks" | "readings" | "evidence" | "impacts" | "auditEntries" | "forecasts" | "trackScores";
+                table?: "predictions" | "revisions" | "indicators" | "indicatorLinks" | "readings" | "evidence" | "impacts" | "auditEntries" | "storyImpacts" | "chainHeads" | "auditCheckpoints" | "auditKeys" | "auditKeyEndorsements" | "forecasts" | "trackScores";
             };
             header?: never;
             path?: never;
@@ -5822,14 +8060,17 @@ export interface operations {
     };
     importExport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A public key you trust (base64 SPKI DER, URL-encoded; repeat for several): every signature must come from it or a key it endorses. Without one the export is checked against its own keys, which proves it consistent but not where it came from */
+                trustedKey?: string[];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The export was loaded: rows per table, chains and entries re-verified */
+            /** @description The export was loaded: rows per table, chains and entries re-verified, signatures checked and what that proves */
             201: {
                 headers: {
                     [name: string]: unknown;

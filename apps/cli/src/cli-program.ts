@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 
+import { registerAuditCommands } from './audit-commands.js';
 import { createBellwetherClient, dataOf, ProblemError, type BellwetherClient } from './bellwether-client.js';
 import { CliOutput } from './cli-output.js';
 import { configFilePath, loadCliSettings } from './cli-settings.js';
@@ -49,6 +50,8 @@ export function buildProgram(): Command {
         process.exitCode = 1;
       }
     };
+
+  registerAuditCommands(program, run);
 
   program
     .command('predictions')
@@ -168,6 +171,120 @@ export function buildProgram(): Command {
             card.topEvidence.map((item) => [item.summary.length > 70 ? `${item.summary.slice(0, 69)}…` : item.summary, item.likelihoodRatio, item.deltaLogOdds.toFixed(3)]),
           );
         }
+      }),
+    );
+
+  program
+    .command('reject <signal>')
+    .description('reject a signal from the inbox (its whole story), with a reason')
+    .requiredOption('--reason <text>', 'why it does not count')
+    .action(
+      run(async ({ api, out }, id: string, options: { reason: string }) => {
+        const rejected = dataOf(await api.POST('/v1/signals/{id}/reject', { params: { path: { id } }, body: { reason: options.reason } }));
+        if (out.json) return out.data(rejected);
+        out.line(`rejected ${rejected.id}: ${rejected.title}`);
+      }),
+    );
+
+  program
+    .command('forecast <prediction> <probability>')
+    .description('record your own probability for a prediction (id or slug), e.g. 0.6')
+    .option('--note <text>', 'why, in a sentence or two')
+    .action(
+      run(async ({ api, out }, prediction: string, probability: string, options: { note?: string }) => {
+        const forecast = dataOf(
+          await api.POST('/v1/predictions/{idOrSlug}/forecasts', {
+            params: { path: { idOrSlug: prediction } },
+            body: { probability: Number(probability), ...(options.note ? { note: options.note } : {}) },
+          }),
+        );
+        if (out.json) return out.data(forecast);
+        out.line(`forecast ${forecast.id}: ${prediction} ${out.percent(forecast.probability)} by ${forecast.forecasterName}`);
+      }),
+    );
+
+  program
+    .command('resolve <prediction> <outcome>')
+    .description('resolve a prediction: true, false or annulled, with a note')
+    .requiredOption('--note <text>', 'what happened')
+    .option('--source-url <url>', 'where it is recorded')
+    .option('--occurred-at <time>', 'when the event happened, ISO 8601 with an offset (default: now)')
+    .action(
+      run(async ({ api, out }, prediction: string, outcome: string, options: { note: string; sourceUrl?: string; occurredAt?: string }) => {
+        if (outcome !== 'true' && outcome !== 'false' && outcome !== 'annulled') throw new Error('outcome must be true, false or annulled');
+        const resolved = dataOf(
+          await api.POST('/v1/predictions/{idOrSlug}/resolve', {
+            params: { path: { idOrSlug: prediction } },
+            body: { outcome, note: options.note, ...(options.sourceUrl ? { sourceUrl: options.sourceUrl } : {}), ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}) },
+          }),
+        );
+        if (out.json) return out.data(resolved);
+        out.line(`${resolved.prediction.slug}: ${resolved.prediction.status} at ${out.percent(resolved.entry.probabilityBefore)}`);
+      }),
+    );
+
+  program
+    .command('explain <prediction>')
+    .description('why a prediction stands where it does (or did, --at): the prior and every move, with its cause')
+    .option('--at <time>', 'the time to explain, ISO 8601 with an offset (default: now)')
+    .option('--limit <n>', 'at most this many moves (1-200)', limit, 50)
+    .action(
+      run(async ({ api, out }, prediction: string, options: { at?: string; limit: number }) => {
+        const explanation = dataOf(
+          await api.GET('/v1/predictions/{idOrSlug}/explain', { params: { path: { idOrSlug: prediction }, query: { limit: options.limit, ...(options.at ? { at: options.at } : {}) } } }),
+        );
+        if (out.json) return out.data(explanation);
+        out.line(`${explanation.slug} at ${explanation.at}: ${out.percent(explanation.probability)} (prior ${out.percent(explanation.prior)})`);
+        out.table(
+          ['#', 'when', 'move', 'cause'],
+          explanation.moves.map((move) => [
+            move.sequence,
+            move.at.slice(0, 16).replace('T', ' '),
+            `${out.percent(move.probabilityBefore)} -> ${out.percent(move.probabilityAfter)} (${out.points(move.probabilityBefore, move.probabilityAfter)})`,
+            move.cause.length > 70 ? `${move.cause.slice(0, 69)}…` : move.cause,
+          ]),
+        );
+      }),
+    );
+
+  program
+    .command('retract <evidence>')
+    .description('retract evidence with a reason: a compensating move, nothing deleted')
+    .requiredOption('--reason <text>', 'why it no longer counts')
+    .action(
+      run(async ({ api, out }, id: string, options: { reason: string }) => {
+        const retracted = dataOf(await api.POST('/v1/evidence/{id}/retract', { params: { path: { id } }, body: { reason: options.reason } }));
+        if (out.json) return out.data(retracted);
+        out.line(`retracted ${retracted.id}`);
+        for (const move of retracted.impacts) {
+          out.line(`  ${move.slug}: ${out.percent(move.probabilityBefore)} -> ${out.percent(move.probabilityAfter)} (${out.points(move.probabilityBefore, move.probabilityAfter)})`);
+        }
+      }),
+    );
+
+  const digest = program.command('digest').description('digest emails');
+  digest
+    .command('send <subscriber>')
+    .description('send a subscriber the digest as it stands now, as a test (the schedule does not move); admin')
+    .action(
+      run(async ({ api, out }, id: string) => {
+        const sent = dataOf(await api.POST('/v1/subscribers/{id}/digest/send', { params: { path: { id } } }));
+        if (out.json) return out.data(sent);
+        out.line(`sent to ${sent.to}: ${sent.subject}`);
+        if (sent.file) out.line(`  written to ${sent.file} (no SMTP_URL)`);
+        out.line(`  the next scheduled digest: ${sent.nextDigestAt}`);
+      }),
+    );
+
+  const webhooks = program.command('webhooks').description('webhook endpoints');
+  webhooks
+    .command('redeliver <webhook> <delivery>')
+    .description('make one more attempt of a delivery now, with the same webhook-id; admin')
+    .action(
+      run(async ({ api, out }, id: string, deliveryId: string) => {
+        const attempt = dataOf(await api.POST('/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver', { params: { path: { id, deliveryId } } }));
+        if (out.json) return out.data(attempt);
+        out.line(`delivery ${attempt.deliveryId}: ${attempt.status}${attempt.attempt.responseCode ? ` (HTTP ${attempt.attempt.responseCode})` : ''}`);
       }),
     );
 

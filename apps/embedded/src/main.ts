@@ -7,8 +7,12 @@ import { openDatabase } from '#db';
  * `npm start`: API and worker in one process. With no DATABASE_URL this is the
  * embedded mode: PGlite under DATA_DIR, BullMQ on its PostgreSQL backend over it.
  */
+/** Where the embedded mode listens unless HOST says otherwise: this machine only. Its admin key was made by itself on first start. */
+const EMBEDDED_HOST = '127.0.0.1';
+
 await startOrExit(async () => {
-  const config = loadConfig(process.env);
+  const embedded = !process.env.DATABASE_URL;
+  const config = loadConfig(embedded ? { HOST: EMBEDDED_HOST, ...process.env } : process.env);
   // The database opens on a thread of its own while the API's modules load. The API is built once it
   // answers: BullMQ's PostgreSQL backend connects as its queues are made, and keeps a connection that failed.
   const [database, { announce }, { createApiApp }] = await Promise.all([

@@ -2,12 +2,12 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 
 import { SchedulerLivenessService, type QueueJob } from '#jobs';
-import { DueSourcesScheduler, SignalRoutingService, SourceFetchCounter, SourceIngestionService } from '#signals';
+import { DueSourcesScheduler, RoutingModelsService, SignalRoutingService, SourceFetchCounter, SourceIngestionService, WebSubSubscriptionsService } from '#signals';
 
 /**
  * The ingest queue: the once-a-minute tick that claims and queues due sources,
- * the fetches themselves, and the sweep that routes items a crash left
- * unrouted. Fetches mostly wait on the network, so each worker runs 16 at
+ * the fetches themselves, the sweep that routes items a crash left
+ * unrouted, the retraining of the routing model (daily, or on request), and WebSub leases. Fetches mostly wait on the network, so each worker runs 16 at
  * once; the fetcher still allows only 3 requests at a time to any one host
  * across the cluster.
  */
@@ -21,6 +21,8 @@ export class IngestProcessor extends WorkerHost {
     private readonly ingestion: SourceIngestionService,
     private readonly routing: SignalRoutingService,
     private readonly fetches: SourceFetchCounter,
+    private readonly routingModels: RoutingModelsService,
+    private readonly webSub: WebSubSubscriptionsService,
   ) {
     super();
   }
@@ -38,6 +40,10 @@ export class IngestProcessor extends WorkerHost {
       }
       case 'route-unrouted-signals':
         return { routed: await this.routing.sweepUnrouted() };
+      case 'retrain-routing-model':
+        return this.routingModels.retrain(job.data.requestedBy ? `request:${job.data.requestedBy}` : 'schedule');
+      case 'renew-websub-subscriptions':
+        return this.webSub.renewDue();
     }
   }
 }

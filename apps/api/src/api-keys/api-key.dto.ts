@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length } from 'class-validator';
 
 import type { ApiKeySummary } from '#auth';
+
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
 
 const ROLES = ['viewer', 'analyst', 'admin'] as const;
 
@@ -14,11 +16,17 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role!: (typeof ROLES)[number];
+
+  @ApiPropertyOptional({ description: "The person the key is for (it holds at most their role); left out, a new person named after the key" })
+  @IsOmittable()
+  @IsUUID('all')
+  userId?: string;
 }
 
 export class ApiKeyDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ description: 'The person the key acts for' }) userId!: string;
   @ApiProperty({ description: 'The public part of the key, bw_<prefix>_...' }) prefix!: string;
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiProperty() createdAt!: string;
@@ -38,6 +46,7 @@ export function toApiKeyDto(key: ApiKeySummary): ApiKeyDto {
   return {
     id: key.id,
     name: key.name,
+    userId: key.userId,
     prefix: key.prefix,
     role: key.role,
     createdAt: key.createdAt.toISOString(),

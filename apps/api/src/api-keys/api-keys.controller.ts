@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ApiKeysService } from '#auth';
 
 import { RequireRole } from '../auth/auth.decorators.js';
-import { IdParams } from '../http/page-query.dto.js';
+import { IdParams } from '../http/validation/page-query.dto.js';
 import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto.js';
 
 @ApiTags('api-keys')

@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 
-import type { Principal } from '#auth';
+import { actorOfUser, type Principal } from '#auth';
 import type { ApiKeyRole } from '#db';
 
 export const PUBLIC_ROUTE = 'bellwether:public';
@@ -22,7 +22,7 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, context: E
   return principal;
 });
 
-/** How the audit trail names whoever acted through the API. */
+/** How the audit trail names whoever acted through the API or the web app: the person, whichever key they used. */
 export function actorOf(principal: Principal): string {
-  return `apikey:${principal.keyId}`;
+  return actorOfUser(principal.userId);
 }

@@ -9,8 +9,8 @@ import type { AuthenticatedRequest } from './auth.decorators.js';
 /** Public API routes that take a body from people without a key (RFC 8058 one-click unsubscribe). */
 const PUBLIC_BODY_ROUTES = /^\/v1\/unsubscribe\//;
 
-/** Routes that read their own JSON body, larger than the parser's limit (an export document for `/v1/import`). */
-const OWN_BODY_ROUTES = /^\/v1\/import\/?$/;
+/** Routes that read their own body: an export document for `/v1/import` (larger than the parser's limit), a hub's signed push (raw). */
+const OWN_BODY_ROUTES = /^\/v1\/import\/?$|^\/websub\//;
 
 /**
  * Runs before the body parsers: a `/v1` request is authenticated from its

@@ -9,22 +9,37 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Length,
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
 import { MAX_LIKELIHOOD_RATIO, MAX_RULE_QUERY_LENGTH, MIN_LIKELIHOOD_RATIO } from '#core';
-import type { EvidenceMove, EvidenceSearchHit, EvidenceWithImpacts, RecordedEvidence, RetractedEvidence } from '#predictions';
+import {
+  MAX_EVIDENCE_IMPACTS,
+  type EvidenceImpactInput,
+  type EvidenceMove,
+  type EvidenceSearchHit,
+  type EvidenceWithImpacts,
+  type RecordedEvidence,
+  type RetractedEvidence,
+  type SameStoryWarning,
+  type StoryMove,
+} from '#predictions';
 
-import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
-import { TimeWindowPageQueryDto } from '../http/page-query.dto.js';
+import { IsAlternativeTo } from '../http/validation/is-alternative-to.decorator.js';
+import { IsNotBlank } from '../http/validation/is-not-blank.decorator.js';
+import { IsUtcTimestamp } from '../http/validation/is-utc-timestamp.decorator.js';
+import { TimeWindowPageQueryDto } from '../http/validation/page-query.dto.js';
 
 /**
- * EvidenceService enforces the ranges for every caller; stating them here too
- * puts them in the OpenAPI document and reports every bad field of a request at once.
+ * The shape and ranges of evidence are checked here, once, and every bad field
+ * of a request is reported at once; EvidenceService keeps only what needs the
+ * database or the clock (the prediction exists and is open, observedAt).
  */
 export class EvidenceImpactDto {
   @ApiProperty({ description: 'Prediction id or slug', example: 'deepseek-blacklisted-12m' })
@@ -33,27 +48,38 @@ export class EvidenceImpactDto {
   prediction!: string;
 
   @ApiPropertyOptional({ description: 'P(E | true) / P(E | false), within 0.01..100. Or give direction and strength.', example: 2 })
-  @IsOptional()
+  // Checked when given (so it can be refused beside a direction or strength), or when neither alternative is.
+  @ValidateIf((impact: EvidenceImpactDto) => impact.likelihoodRatio !== undefined || (impact.direction === undefined && impact.strength === undefined))
+  @IsAlternativeTo(['direction', 'strength'])
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(MIN_LIKELIHOOD_RATIO)
   @Max(MAX_LIKELIHOOD_RATIO)
   likelihoodRatio?: number;
 
-  @ApiPropertyOptional({ enum: ['supports', 'contradicts'] })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: ['supports', 'contradicts'], description: 'With strength, when no likelihoodRatio is given' })
+  @ValidateIf((impact: EvidenceImpactDto) => impact.likelihoodRatio === undefined)
   @IsIn(['supports', 'contradicts'])
   direction?: 'supports' | 'contradicts';
 
   @ApiPropertyOptional({ enum: ['weak', 'moderate', 'strong'], description: 'LR 1.5 / 3 / 10 (or 1/that when contradicting)' })
-  @IsOptional()
+  @ValidateIf((impact: EvidenceImpactDto) => impact.likelihoodRatio === undefined)
   @IsIn(['weak', 'moderate', 'strong'])
   strength?: 'weak' | 'moderate' | 'strong';
+}
+
+export class IndependenceDto {
+  @ApiProperty({ example: 'A second deployment, at another operator, reported the same week' })
+  @IsString()
+  @Length(1, 2000)
+  @IsNotBlank()
+  reason!: string;
 }
 
 export class RecordEvidenceDto {
   @ApiProperty({ example: 'BIS adds two Chinese AI labs to the Entity List' })
   @IsString()
   @Length(1, 2000)
+  @IsNotBlank()
   summary!: string;
 
   @ApiPropertyOptional({ example: 'https://www.federalregister.gov/...' })
@@ -76,16 +102,36 @@ export class RecordEvidenceDto {
   @ApiProperty({ type: [EvidenceImpactDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(MAX_EVIDENCE_IMPACTS)
   @ValidateNested({ each: true })
   @Type(() => EvidenceImpactDto)
   impacts!: EvidenceImpactDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'The story this evidence reports (the storyId of earlier evidence, or a signal item\'s story): it joins that story, which counts once per prediction, ' +
+      'as its strongest item. Without it, evidence joins the story of earlier evidence of the same predictions with the same canonical link or a near-same summary.',
+    format: 'uuid',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  storyId?: string;
+
+  @ApiPropertyOptional({
+    type: () => IndependenceDto,
+    description: 'Count it as a story of its own although it looks like the same story as earlier evidence; the reason goes into the audit trail with who said so',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IndependenceDto)
+  independent?: IndependenceDto;
 }
 
 export class RetractEvidenceDto {
   @ApiProperty({ example: 'The report was withdrawn by its publisher' })
   @IsString()
   @Length(1, 2000)
+  @IsNotBlank()
   reason!: string;
 }
 
@@ -112,24 +158,64 @@ export class EvidenceListQueryDto extends TimeWindowPageQueryDto {
   @MaxLength(MAX_RULE_QUERY_LENGTH)
   q?: string;
 
+  @ApiPropertyOptional({ description: 'Story id: the evidence of one story', format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  story?: string;
+}
+
+export class StoryMoveDto {
+  @ApiProperty({ description: 'The story the evidence counts in' }) id!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The evidence the story counts on this prediction after the move (its strongest live item); null once none is live' })
+  counted!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Recorded but not counted: the evidence of the same story it is counted once with' })
+  countedOnceWith!: string | null;
+  @ApiProperty({ description: "This evidence's own dL = r * ln(LR)" }) itemDeltaLogOdds!: number;
+  @ApiProperty({ description: "What the story added to the prediction's log-odds before the move" }) deltaLogOddsBefore!: number;
+  @ApiProperty({ description: "What the story adds to the prediction's log-odds after the move" }) deltaLogOddsAfter!: number;
 }
 
 export class EvidenceMoveDto {
   @ApiProperty() predictionId!: string;
   @ApiProperty() slug!: string;
   @ApiProperty() likelihoodRatio!: number;
-  @ApiProperty({ description: 'dL = r * ln(LR) (negated for a retraction)' }) deltaLogOdds!: number;
+  @ApiProperty({
+    description:
+      "What the prediction moved: the change of its story's contribution (a story counts once, as its strongest live item). " +
+      'For evidence that starts a story, dL = r * ln(LR); for a weaker repeat, 0; for a retraction, back to the next strongest item or by all the story added.',
+  })
+  deltaLogOdds!: number;
   @ApiProperty() probabilityBefore!: number;
   @ApiProperty() probabilityAfter!: number;
+  @ApiProperty({ type: StoryMoveDto }) story!: StoryMoveDto;
+}
+
+export class SameStoryDto {
+  @ApiProperty() evidenceId!: string;
+  @ApiProperty() storyId!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ enum: ['story', 'url', 'summary'], description: 'Named the same story, linked the same page (canonically), or said nearly the same within a week' })
+  matchedBy!: 'story' | 'url' | 'summary';
 }
 
 export class RecordedEvidenceDto {
   @ApiProperty() id!: string;
+  @ApiProperty({ description: 'The story it counts in' }) storyId!: string;
+  @ApiProperty({ description: 'Recorded as a story of its own although it looked like the same story as sameStory' }) independent!: boolean;
+  @ApiProperty({
+    type: [SameStoryDto],
+    description: 'Warnings: earlier evidence of the same predictions this looks like the same story as, best match first. Unless independent, it joined the first one\'s story.',
+  })
+  sameStory!: SameStoryDto[];
   @ApiProperty({ type: [EvidenceMoveDto] }) impacts!: EvidenceMoveDto[];
 }
 
-export class RetractedEvidenceDto extends RecordedEvidenceDto {
+export class RetractedEvidenceDto {
+  @ApiProperty() id!: string;
   @ApiProperty() retractedAt!: string;
+  @ApiProperty({ type: [EvidenceMoveDto], description: "The compensating move on each prediction: its story recounted without this evidence" })
+  impacts!: EvidenceMoveDto[];
 }
 
 export class EvidenceImpactViewDto {
@@ -148,12 +234,16 @@ export class EvidenceDto {
   @ApiPropertyOptional({ nullable: true, type: String }) sourceUrl!: string | null;
   @ApiProperty() observedAt!: string;
   @ApiProperty() reliability!: number;
-  @ApiProperty() actor!: string;
+  @ApiProperty({ description: '`user:<id>`, `apikey:<id>` (before people existed) or `system:<job>`' }) actor!: string;
+  @ApiProperty({ description: "The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person" }) actorName?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) indicatorReadingId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) signalItemId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) retractedAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) retractionReason!: string | null;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ description: 'The story it counts in: on each prediction a story counts once, as its strongest live item' }) storyId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Recorded as a story of its own although it looked like the same story as earlier evidence: why' })
+  independenceReason!: string | null;
   @ApiProperty({ type: [EvidenceImpactViewDto] }) impacts!: EvidenceImpactViewDto[];
 }
 
@@ -168,11 +258,25 @@ export class EvidencePageDto {
 }
 
 function toMoveDto(move: EvidenceMove): EvidenceMoveDto {
-  return { ...move };
+  return { ...move, story: toStoryMoveDto(move.story) };
+}
+
+function toStoryMoveDto(story: StoryMove): StoryMoveDto {
+  return { ...story };
+}
+
+export function toSameStoryDto(warning: SameStoryWarning): SameStoryDto {
+  return { ...warning, recordedAt: warning.recordedAt.toISOString() };
 }
 
 export function toRecordedEvidenceDto(recorded: RecordedEvidence): RecordedEvidenceDto {
-  return { id: recorded.id, impacts: recorded.impacts.map(toMoveDto) };
+  return {
+    id: recorded.id,
+    storyId: recorded.storyId,
+    independent: recorded.independent,
+    sameStory: recorded.sameStory.map(toSameStoryDto),
+    impacts: recorded.impacts.map(toMoveDto),
+  };
 }
 
 export function toRetractedEvidenceDto(retracted: RetractedEvidence): RetractedEvidenceDto {
@@ -196,6 +300,8 @@ export function toEvidenceDto(evidence: EvidenceWithImpacts): EvidenceDto {
     retractedAt: evidence.retractedAt?.toISOString() ?? null,
     retractionReason: evidence.retractionReason,
     createdAt: evidence.createdAt.toISOString(),
+    storyId: evidence.storyId,
+    independenceReason: evidence.independenceReason,
     impacts: evidence.impacts.map((impact) => ({
       predictionId: impact.predictionId,
       slug: impact.prediction.slug,
@@ -206,4 +312,10 @@ export function toEvidenceDto(evidence: EvidenceWithImpacts): EvidenceDto {
       strength: impact.strength,
     })),
   };
+}
+
+/** A validated impact as the library takes it: a likelihood ratio, or a direction with a strength. */
+export function toEvidenceImpactInput(impact: EvidenceImpactDto): EvidenceImpactInput {
+  if (impact.likelihoodRatio !== undefined) return { prediction: impact.prediction, likelihoodRatio: impact.likelihoodRatio };
+  return { prediction: impact.prediction, direction: impact.direction!, strength: impact.strength! };
 }

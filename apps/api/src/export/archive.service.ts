@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 
-import { DomainError } from '#core';
-import { Prisma, PrismaService, type PrismaTransaction } from '#db';
+import { archiveProblemField, describeArchiveVerification, DomainError, readPublicKey, verifyArchive, type ArchiveTrust } from '#core';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_VERSION,
-  PredictionsArchiveService,
+  ARCHIVE_VERSIONS_READ,
   pickColumns,
+  Prisma,
+  PrismaService,
   readArchiveRows,
-  type ArchivedChainBreak,
   type ArchiveRow,
   type ArchiveTable,
-} from '#predictions';
+  type PrismaTransaction,
+} from '#db';
+import { PredictionsArchiveService, type ArchivedChainBreak } from '#predictions';
 import { IndicatorsArchiveService } from '#signals';
 
 import { csvLine } from './csv-line.js';
@@ -24,6 +26,16 @@ export interface ImportSummary {
   tables: Record<string, number>;
   chains: number;
   entries: number;
+  /** How the signatures were checked, and what that proves. */
+  signatures: {
+    trust: ArchiveTrust;
+    signedHeads: number;
+    checkpoints: number;
+    /** The export's keys, and whether the keys you trust (or the export's own) vouch for each. */
+    keys: { keyId: string; publicKey: string; trusted: boolean }[];
+    /** What the verification proved, in plain words. */
+    proved: string[];
+  };
 }
 
 const PAGE = 1000;
@@ -88,26 +100,51 @@ export class ArchiveService {
   }
 
   /**
-   * Loads an export into an empty database in one transaction: every row is
-   * checked against its column, every audit chain is re-verified before anything
-   * is written (a tampered export is refused naming the entry), and rows that
-   * refer to something the export lacks roll the whole import back.
+   * Loads an export into an empty database in one transaction. Before anything
+   * is written: every row is checked against its column as the API checks a
+   * request, every audit chain is re-verified (a tampered export is refused
+   * naming the entry), every signature is checked against the keys the importer
+   * names as trusted (else the export's own, which proves consistency, not
+   * origin), and every derived value is recomputed (#core verifyArchive); the
+   * first that does not hold refuses the import, naming its table, row and
+   * field. Rows that refer to something the export lacks roll it all back. The
+   * signed heads, checkpoints and keys are kept, and this deployment's key
+   * endorses the export's keys.
    */
-  async import(document: unknown): Promise<ImportSummary> {
+  async import(document: unknown, trustedKeys: readonly string[] = []): Promise<ImportSummary> {
+    trustedKeys.forEach((key, index) => {
+      if (!readPublicKey(key)) throw new DomainError('invalid', 'validation-failed', `trustedKey[${index}] is not an Ed25519 public key (base64 SPKI DER)`, `trustedKey[${index}]`);
+    });
     const tables = this.read(document);
     const predictions = tables.get('predictions')!;
     const entries = tables.get('auditEntries')!;
     const breaks = this.predictionsArchive.verifyChains(predictions, entries);
     if (breaks.length > 0) throw chainBroken(breaks, predictions);
+    const verification = verifyArchive((document as { tables: Record<string, unknown> }).tables, { trustedKeys });
+    const problem = verification.problems[0];
+    if (problem) {
+      const code = /signature|untrusted|unsigned|key_/.test(problem.reason) ? 'import-signature-invalid' : 'import-inconsistent';
+      const more = verification.problems.length > 1 ? `; ${verification.problems.length - 1} more problem(s) follow` : '';
+      throw new DomainError('invalid', code, `${archiveProblemField(problem)}: ${problem.message} (${problem.reason})${more}; nothing was imported`, archiveProblemField(problem));
+    }
     await this.prisma.$transaction(async (tx) => {
       await this.predictionsArchive.lockEmptyForImport(tx);
       await this.indicatorsArchive.assertEmptyForImport(tx);
       for (const table of this.tables) await insertAll(tx, table, tables.get(table.name)!);
+      await this.predictionsArchive.verifyStoriesAfterImport(tx);
+      await this.predictionsArchive.endorseImportedKeys(tx, verification.keys.filter((key) => key.trusted));
     }, IMPORT_TRANSACTION);
     return {
       tables: Object.fromEntries([...tables].map(([name, rows]) => [name, rows.length])),
       chains: predictions.length,
       entries: entries.length,
+      signatures: {
+        trust: verification.trust,
+        signedHeads: verification.signedHeads,
+        checkpoints: verification.checkpoints,
+        keys: verification.keys,
+        proved: describeArchiveVerification(verification),
+      },
     };
   }
 
@@ -117,7 +154,9 @@ export class ArchiveService {
     }
     const { format, version, tables } = document as { format?: unknown; version?: unknown; tables?: unknown };
     if (format !== ARCHIVE_FORMAT) throw new DomainError('invalid', 'import-invalid', `format must be "${ARCHIVE_FORMAT}"`, 'format');
-    if (version !== ARCHIVE_VERSION) throw new DomainError('invalid', 'import-invalid', `version ${String(version)} is not one this server reads (it reads ${ARCHIVE_VERSION})`, 'version');
+    if (!ARCHIVE_VERSIONS_READ.includes(version as number)) {
+      throw new DomainError('invalid', 'import-invalid', `version ${String(version)} is not one this server reads (it reads ${ARCHIVE_VERSIONS_READ.join(' and ')})`, 'version');
+    }
     if (typeof tables !== 'object' || tables === null || Array.isArray(tables)) {
       throw new DomainError('invalid', 'import-invalid', 'tables must be an object of table name to rows', 'tables');
     }
@@ -135,7 +174,8 @@ async function* pages(tx: PrismaTransaction, table: ArchiveTable): AsyncGenerato
     const rows = await table.page(tx, after, PAGE);
     if (rows.length > 0) yield rows;
     if (rows.length < PAGE) return;
-    after = rows.at(-1)!.id as string;
+    const last = rows.at(-1)!;
+    after = table.cursorOf ? table.cursorOf(last) : (last.id as string);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ArchiveColumn } from '#predictions';
+import type { ArchiveColumn } from '#db';
 
 /** Characters a spreadsheet takes as the start of a formula (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;

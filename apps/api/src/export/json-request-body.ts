@@ -2,7 +2,7 @@ import type { Request } from 'express';
 
 import { DomainError } from '#core';
 
-import { refuseDeepJson } from '../http/request-text.guard.js';
+import { refuseDeepJson } from '../http/validation/request-text.guard.js';
 
 /** A body-parser style error, which the problem filter turns into its usual problem (`payload-too-large`, `malformed-body`). */
 function bodyError(status: number, type: string, message: string): Error {

@@ -1,15 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNumber, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 import type { Forecast } from '#db';
 import type { ForecastHistory, TeamForecast } from '#predictions';
+
+import { IsProbability } from '../http/validation/is-probability.decorator.js';
 
 export const TEAM_AGGREGATE =
   "geometric mean of the odds of each analyst's latest forecast: p = 1 / (1 + e^-mean(ln(p_i / (1 - p_i))))";
 
 export class RecordForecastDto {
   @ApiProperty({ description: 'Your probability that the prediction comes true, within 0.001..0.999', example: 0.35 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsProbability()
   probability!: number;
 
   @ApiPropertyOptional({ description: 'Why, in a sentence or two' })
@@ -22,8 +24,8 @@ export class RecordForecastDto {
 export class ForecastDto {
   @ApiProperty() id!: string;
   @ApiProperty() predictionId!: string;
-  @ApiProperty({ description: '`apikey:<id>` of the analyst' }) forecaster!: string;
-  @ApiProperty({ description: "The key's name when the forecast was made" }) forecasterName!: string;
+  @ApiProperty({ description: '`user:<id>` of the analyst' }) forecaster!: string;
+  @ApiProperty({ description: "The analyst's name" }) forecasterName!: string;
   @ApiProperty() probability!: number;
   @ApiPropertyOptional({ nullable: true, type: String }) note!: string | null;
   @ApiProperty() createdAt!: string;

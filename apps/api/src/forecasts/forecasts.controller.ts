@@ -5,8 +5,8 @@ import type { Principal } from '#auth';
 import { ForecastsService } from '#predictions';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
-import { IdOrSlugParams } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdOrSlugParams } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import { ForecastDto, ForecastHistoryDto, RecordForecastDto, toForecastDto, toForecastHistoryDto } from './forecast.dto.js';
 
 @ApiTags('forecasts')

@@ -7,7 +7,7 @@ import { WebhookDeliveryService } from '#notify';
 import { DueSourcesScheduler, HostFetchSlots, SourceFetchCounter } from '#signals';
 
 import { Public } from '../auth/auth.decorators.js';
-import { NoRateLimit } from '../http/rate-limit.guard.js';
+import { NoRateLimit } from '../http/rate-limit/rate-limit.guard.js';
 
 let defaultMetricsCollected = false;
 

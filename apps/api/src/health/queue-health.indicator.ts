@@ -1,13 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 
 import { JobQueues } from '#jobs';
 
 const TIMEOUT_MS = 2000;
 
-/** The job backend (Redis, or BullMQ's tables in PostgreSQL) answers a cheap read in time. */
+/** The job backend (Redis, or BullMQ's tables in PostgreSQL) answers a cheap read in time; why not goes to the log, never to the unauthenticated answer. */
 @Injectable()
 export class QueueHealthIndicator {
+  private readonly logger = new Logger(QueueHealthIndicator.name);
+
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly queues: JobQueues,
@@ -22,7 +24,8 @@ export class QueueHealthIndicator {
       ]);
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      this.logger.warn({ err: error }, 'Readiness: the job backend does not answer');
+      return indicator.down({ message: 'the job backend does not answer (the cause is in the log)' });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 
 import { SchedulerLivenessService } from '#jobs';
@@ -11,6 +11,8 @@ import { SchedulerLivenessService } from '#jobs';
  */
 @Injectable()
 export class SchedulerHealthIndicator {
+  private readonly logger = new Logger(SchedulerHealthIndicator.name);
+
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly liveness: SchedulerLivenessService,
@@ -22,7 +24,8 @@ export class SchedulerHealthIndicator {
     try {
       statuses = await this.liveness.statuses();
     } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+      this.logger.warn({ err: error }, 'Readiness: the schedulers\' state cannot be read');
+      return indicator.down({ message: 'the schedulers\' state cannot be read (the cause is in the log)' });
     }
     const stalled = statuses.filter((status) => status.stalled);
     const schedulers = Object.fromEntries(statuses.map((status) => [status.schedulerId, { lastRunAt: status.lastRunAt, overdueSeconds: Math.round(status.overdueSeconds) }]));

@@ -6,7 +6,10 @@ import { MAX_LIKELIHOOD_RATIO, MIN_LIKELIHOOD_RATIO } from '#core';
 import type { Indicator, IndicatorReading } from '#db';
 import type { IndicatorLinkView, RecordedReading } from '#signals';
 
-import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
+import { IsNotBlank } from '../http/validation/is-not-blank.decorator.js';
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
+import { IsSlug } from '../http/validation/is-slug.decorator.js';
+import { IsUtcTimestamp } from '../http/validation/is-utc-timestamp.decorator.js';
 
 export class IndicatorDto {
   @ApiProperty() id!: string;
@@ -33,6 +36,32 @@ export function toIndicatorDto(indicator: Indicator): IndicatorDto {
     createdAt: indicator.createdAt.toISOString(),
     updatedAt: indicator.updatedAt.toISOString(),
   };
+}
+
+export class CreateIndicatorDto {
+  @ApiProperty({ example: 'huawei-ascend-adoption' })
+  @IsSlug()
+  slug!: string;
+
+  @ApiProperty({ example: 'Huawei Ascend adoption' }) @IsString() @Length(1, 300) @IsNotBlank() name!: string;
+
+  @ApiPropertyOptional({ description: 'What is measured and where it comes from', default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiProperty({ example: '% of new deployments', description: 'What a reading counts in' }) @IsString() @Length(1, 50) @IsNotBlank() unit!: string;
+}
+
+/**
+ * Name, description and unit; the slug stays, since sources, rules and links name the indicator by
+ * it. A field can be left out, never cleared to null.
+ */
+export class UpdateIndicatorDto {
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) @IsNotBlank() name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MaxLength(5000) description?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 50) @IsNotBlank() unit?: string;
 }
 
 export class RecordReadingDto {

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '#auth';
 import { IndicatorLinksService, IndicatorReadingsService, IndicatorsService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
-import { IdOrSlugParams, PageQueryDto, TimeWindowPageQueryDto } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdOrSlugParams, PageQueryDto, TimeWindowPageQueryDto } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import {
+  CreateIndicatorDto,
   IndicatorDto,
   IndicatorLinkListDto,
   IndicatorPageDto,
@@ -19,6 +20,7 @@ import {
   toIndicatorLinkDto,
   toIndicatorReadingDto,
   toRecordedReadingDto,
+  UpdateIndicatorDto,
 } from './indicator.dto.js';
 
 @ApiTags('indicators')
@@ -38,10 +40,25 @@ export class IndicatorsController {
     return { items: page.items.map(toIndicatorDto), nextCursor: page.nextCursor };
   }
 
+  @Post()
+  @Idempotent()
+  @RequireRole('analyst')
+  @ApiCreatedResponse({ type: IndicatorDto, description: 'No readings and no links yet: add them under /readings and /links' })
+  async create(@Body() body: CreateIndicatorDto): Promise<IndicatorDto> {
+    return toIndicatorDto(await this.indicators.create({ ...body, description: body.description ?? '' }));
+  }
+
   @Get(':idOrSlug')
   @ApiOkResponse({ type: IndicatorDto })
   async get(@Param() params: IdOrSlugParams): Promise<IndicatorDto> {
     return toIndicatorDto(await this.indicators.get(params.idOrSlug));
+  }
+
+  @Patch(':idOrSlug')
+  @RequireRole('analyst')
+  @ApiOkResponse({ type: IndicatorDto, description: 'Name, description and unit; the slug stays' })
+  async update(@Param() params: IdOrSlugParams, @Body() body: UpdateIndicatorDto): Promise<IndicatorDto> {
+    return toIndicatorDto(await this.indicators.update(params.idOrSlug, body));
   }
 
   @Post(':idOrSlug/readings')

@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength } from 'class-validator';
 
 import type { AuditEntry, Prediction, PredictionRevision } from '#db';
-import { describeMove, type Explanation, type TeamForecast, type WhatIf } from '#predictions';
+import { describeMove, describeStory, storyOfEntry, type Explanation, type TeamForecast, type WhatIf } from '#predictions';
 
-import { IsOmittable } from '../http/is-omittable.decorator.js';
-import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
-import { PageQueryDto } from '../http/page-query.dto.js';
+import { IsNotBlank } from '../http/validation/is-not-blank.decorator.js';
+import { IsProbability } from '../http/validation/is-probability.decorator.js';
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
+import { IsSlug } from '../http/validation/is-slug.decorator.js';
+import { IsUtcTimestamp } from '../http/validation/is-utc-timestamp.decorator.js';
+import { PageQueryDto } from '../http/validation/page-query.dto.js';
 
 const STATUSES = ['open', 'due', 'resolved_true', 'resolved_false', 'annulled'] as const;
 
@@ -81,17 +84,15 @@ export function toPredictionDto(prediction: Prediction, team: TeamForecast | nul
 
 export class CreatePredictionDto {
   @ApiProperty({ example: 'taiwan-export-controls-24m' })
-  @IsString()
-  @Matches(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'slug must be lower-case words joined by hyphens' })
-  @MaxLength(100)
+  @IsSlug()
   slug!: string;
 
-  @ApiProperty() @IsString() @Length(1, 300) title!: string;
-  @ApiProperty() @IsString() @Length(1, 5000) statement!: string;
-  @ApiProperty() @IsString() @Length(1, 5000) resolutionCriteria!: string;
+  @ApiProperty() @IsString() @Length(1, 300) @IsNotBlank() title!: string;
+  @ApiProperty() @IsString() @Length(1, 5000) @IsNotBlank() statement!: string;
+  @ApiProperty() @IsString() @Length(1, 5000) @IsNotBlank() resolutionCriteria!: string;
 
   @ApiProperty({ description: 'Prior probability, within 0.001..0.999', example: 0.4 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsProbability()
   prior!: number;
 
   @ApiProperty({ description: 'ISO 8601; must be in the future' })
@@ -109,17 +110,17 @@ export class CreatePredictionDto {
  * A field can be left out, never cleared: `null` is refused like any other non-string.
  */
 export class UpdatePredictionDto {
-  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) title?: string;
-  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) statement?: string;
-  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) resolutionCriteria?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 300) @IsNotBlank() title?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) @IsNotBlank() statement?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 5000) @IsNotBlank() resolutionCriteria?: string;
 }
 
 export class OverrideDto {
   @ApiProperty({ description: 'The new probability, within 0.001..0.999' })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsProbability()
   probability!: number;
 
-  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+  @ApiProperty() @IsString() @Length(1, 2000) @IsNotBlank() reason!: string;
 }
 
 export class ResolveDto {
@@ -127,7 +128,7 @@ export class ResolveDto {
   @IsIn(['true', 'false', 'annulled'])
   outcome!: 'true' | 'false' | 'annulled';
 
-  @ApiProperty() @IsString() @Length(1, 5000) note!: string;
+  @ApiProperty() @IsString() @Length(1, 5000) @IsNotBlank() note!: string;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -144,7 +145,7 @@ export class ResolveDto {
 }
 
 export class UndoResolutionDto {
-  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+  @ApiProperty() @IsString() @Length(1, 2000) @IsNotBlank() reason!: string;
 }
 
 export class WhatIfQueryDto {
@@ -175,7 +176,8 @@ export class AuditEntryDto {
   @ApiProperty() logOddsAfter!: number;
   @ApiProperty() probabilityBefore!: number;
   @ApiProperty() probabilityAfter!: number;
-  @ApiProperty() actor!: string;
+  @ApiProperty({ description: '`user:<id>`, `apikey:<id>` (before people existed) or `system:<job>`' }) actor!: string;
+  @ApiProperty({ description: "The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person" }) actorName?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Object }) detail!: unknown;
   @ApiProperty() createdAt!: string;
@@ -197,6 +199,13 @@ export class HistoryPointDto {
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'The team forecast in force at that time; null before the first analyst forecast' })
   teamProbability!: number | null;
   @ApiProperty({ description: 'Recorded after the event the resolution names: kept, not scored' }) afterTheFact!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The evidence behind the move, if any' }) evidenceId!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Evidence recorded but not counted: it reports the same story as this evidence, which the story counts instead (the move is 0)',
+  })
+  countedOnceWith!: string | null;
 }
 
 export class HistoryPageDto {
@@ -211,7 +220,12 @@ export class ConfidenceMoveDto {
 
 export class ExcludedEvidenceDto {
   @ApiProperty() evidenceId!: string;
-  @ApiProperty({ description: 'Net dL taken out: its entry plus any retraction, after the last override (0 if an override came after it)' })
+  @ApiProperty({ description: 'The story it counts in' }) storyId!: string;
+  @ApiProperty({
+    description:
+      'Net dL taken out by leaving it out, on top of the excluded evidence listed before it: its story is recounted without it (a repeat the story ' +
+      'does not count takes out nothing; the counted item falls back to the next strongest), counting only what moved after the last override',
+  })
   deltaLogOdds!: number;
 }
 
@@ -225,6 +239,19 @@ export class WhatIfDto {
   @ApiProperty({ type: [ExcludedEvidenceDto] }) excluded!: ExcludedEvidenceDto[];
 }
 
+export class EvidenceReferenceDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() summary!: string;
+}
+
+export class MoveStoryDto {
+  @ApiProperty() id!: string;
+  @ApiPropertyOptional({ nullable: true, type: EvidenceReferenceDto, description: 'The evidence the story counted on this prediction after the move' })
+  counted!: EvidenceReferenceDto | null;
+  @ApiPropertyOptional({ nullable: true, type: EvidenceReferenceDto, description: 'Recorded but not counted: counted once with this evidence of the same story' })
+  countedOnceWith!: EvidenceReferenceDto | null;
+}
+
 export class ExplainedMoveDto {
   @ApiProperty() sequence!: number;
   @ApiProperty() at!: string;
@@ -232,7 +259,8 @@ export class ExplainedMoveDto {
   @ApiProperty({ description: 'The cause in words, with the evidence (or the reason) behind it' }) cause!: string;
   @ApiPropertyOptional({ nullable: true, type: Object }) evidence!: { id: string; summary: string; sourceUrl: string | null; observedAt: string; retractedAt: string | null } | null;
   @ApiPropertyOptional({ nullable: true, type: String }) reason!: string | null;
-  @ApiProperty() actor!: string;
+  @ApiProperty({ description: '`user:<id>`, `apikey:<id>` (before people existed) or `system:<job>`' }) actor!: string;
+  @ApiProperty({ description: "The person's name (or `Bellwether (<job>)` for a job); an `apikey:<id>` actor written before people existed names the key's person" }) actorName?: string;
   @ApiProperty() deltaLogOdds!: number;
   @ApiProperty() probabilityBefore!: number;
   @ApiProperty() probabilityAfter!: number;
@@ -240,6 +268,8 @@ export class ExplainedMoveDto {
     description: 'Recorded after the event the resolution names (whatever its observedAt): it stays in the trail and in the probability, and no score counts it',
   })
   afterTheFact!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: MoveStoryDto, description: "Evidence and retractions: the story's part in the move (a story counts once, as its strongest live item)" })
+  story!: MoveStoryDto | null;
 }
 
 export class ExplanationDto {
@@ -262,6 +292,7 @@ export class RevisionDto {
   @ApiProperty() statement!: string;
   @ApiProperty() resolutionCriteria!: string;
   @ApiProperty() editedBy!: string;
+  @ApiProperty({ description: "The person's name" }) editedByName?: string;
   @ApiProperty() createdAt!: string;
 }
 
@@ -282,6 +313,8 @@ export function toHistoryPointDto(entry: AuditEntry, teamProbability: number | n
     logOdds: entry.logOddsAfter,
     teamProbability,
     afterTheFact,
+    evidenceId: entry.evidenceId,
+    countedOnceWith: entry.kind === 'evidence' ? (storyOfEntry(entry)?.countedOnceWith ?? null) : null,
   };
 }
 
@@ -309,27 +342,34 @@ export function toExplanationDto(explanation: Explanation): ExplanationDto {
     probability: explanation.probability,
     occurredAt: explanation.occurredAt?.toISOString() ?? null,
     scoring: explanation.occurredAt ? AFTER_THE_FACT_RULE : null,
-    moves: explanation.moves.items.map(({ entry, evidence, afterTheFact }) => ({
-      sequence: entry.sequence,
-      at: entry.createdAt.toISOString(),
-      kind: entry.kind,
-      cause: evidence ? `${describeMove(entry.kind)}: ${evidence.summary}` : entry.reason ? `${describeMove(entry.kind)}: ${entry.reason}` : describeMove(entry.kind),
-      evidence: evidence
-        ? {
-            id: evidence.id,
-            summary: evidence.summary,
-            sourceUrl: evidence.sourceUrl,
-            observedAt: evidence.observedAt.toISOString(),
-            retractedAt: evidence.retractedAt?.toISOString() ?? null,
-          }
-        : null,
-      reason: entry.reason,
-      actor: entry.actor,
-      deltaLogOdds: entry.deltaLogOdds,
-      probabilityBefore: entry.probabilityBefore,
-      probabilityAfter: entry.probabilityAfter,
-      afterTheFact,
-    })),
+    moves: explanation.moves.items.map((move) => {
+      const { entry, evidence, afterTheFact, story } = move;
+      const storyPart = describeStory(move);
+      return {
+        sequence: entry.sequence,
+        at: entry.createdAt.toISOString(),
+        kind: entry.kind,
+        cause:
+          (evidence ? `${describeMove(entry.kind)}: ${evidence.summary}` : entry.reason ? `${describeMove(entry.kind)}: ${entry.reason}` : describeMove(entry.kind)) +
+          (storyPart ? ` (${storyPart})` : ''),
+        evidence: evidence
+          ? {
+              id: evidence.id,
+              summary: evidence.summary,
+              sourceUrl: evidence.sourceUrl,
+              observedAt: evidence.observedAt.toISOString(),
+              retractedAt: evidence.retractedAt?.toISOString() ?? null,
+            }
+          : null,
+        reason: entry.reason,
+        actor: entry.actor,
+        deltaLogOdds: entry.deltaLogOdds,
+        probabilityBefore: entry.probabilityBefore,
+        probabilityAfter: entry.probabilityAfter,
+        afterTheFact,
+        story,
+      };
+    }),
     nextCursor: explanation.moves.nextCursor,
   };
 }

@@ -11,11 +11,12 @@ import {
   teamProbabilityAt,
   type ConfidenceMove,
 } from '#predictions';
+import { IndicatorLinksService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
-import { IdOrSlugParams, PageQueryDto } from '../http/page-query.dto.js';
+import { IdOrSlugParams, PageQueryDto } from '../http/validation/page-query.dto.js';
 import { ScorecardDto, toScorecardDto } from '../scorecards/scorecard.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import {
   AuditPageDto,
   ConfidenceMoveDto,
@@ -54,6 +55,7 @@ export class PredictionsController {
     private readonly history: PredictionHistoryService,
     private readonly scorecards: ScorecardService,
     private readonly forecasts: ForecastsService,
+    private readonly links: IndicatorLinksService,
   ) {}
 
   @Get()
@@ -157,6 +159,7 @@ export class PredictionsController {
   @Get(':idOrSlug/scorecard')
   @ApiOkResponse({ type: ScorecardDto })
   async scorecard(@Param() params: IdOrSlugParams): Promise<ScorecardDto> {
-    return toScorecardDto(await this.scorecards.scorecard(params.idOrSlug));
+    const scorecard = await this.scorecards.scorecard(params.idOrSlug);
+    return toScorecardDto(scorecard, await this.links.linkedTo(scorecard.prediction.id));
   }
 }

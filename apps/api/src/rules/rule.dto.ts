@@ -6,8 +6,9 @@ import { MAX_RULE_QUERY_LENGTH } from '#core';
 
 import type { RulePreview, RuleView } from '#signals';
 
-import { IsUtcTimestamp } from '../http/is-utc-timestamp.decorator.js';
-import { PageQueryDto } from '../http/page-query.dto.js';
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
+import { IsUtcTimestamp } from '../http/validation/is-utc-timestamp.decorator.js';
+import { PageQueryDto } from '../http/validation/page-query.dto.js';
 
 const DIRECTIONS = ['supports', 'contradicts'] as const;
 const STRENGTHS = ['weak', 'moderate', 'strong'] as const;
@@ -35,7 +36,7 @@ export class RuleImpactDto {
 function terms(): PropertyDecorator {
   return (target, key) => {
     ApiPropertyOptional({ type: [String], description: TERMS_DESCRIPTION, default: [] })(target, key);
-    IsOptional()(target, key);
+    IsOmittable()(target, key);
     IsArray()(target, key);
     ArrayMaxSize(100)(target, key);
     IsString({ each: true })(target, key);
@@ -52,7 +53,7 @@ export class CreateRuleDto {
   name!: string;
 
   @ApiPropertyOptional({ description: QUERY_DESCRIPTION, maxLength: MAX_RULE_QUERY_LENGTH, example: 'ascend* (huawei OR 910b OR 910c) -wellness' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, MAX_RULE_QUERY_LENGTH)
   query?: string;
@@ -62,7 +63,7 @@ export class CreateRuleDto {
   @terms() noneTerms?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Limit the rule to these sources; empty or absent means every source (manual submissions included)' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
@@ -75,7 +76,7 @@ export class CreateRuleDto {
   indicator?: string | null;
 
   @ApiPropertyOptional({ type: [RuleImpactDto], default: [] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -83,18 +84,19 @@ export class CreateRuleDto {
   impacts?: RuleImpactDto[];
 
   @ApiPropertyOptional({ default: false, description: 'Accept matching items as evidence without review' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   autoAccept?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 }
 
 /** Only what is sent changes; `indicator: null` removes the indicator. */
-export class UpdateRuleDto extends PartialType(CreateRuleDto) {}
+/** null is refused for what cannot be cleared (PartialType would let it through as if left out). */
+export class UpdateRuleDto extends PartialType(CreateRuleDto, { skipNullProperties: false }) {}
 
 export class RuleListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean })

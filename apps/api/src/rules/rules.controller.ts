@@ -5,8 +5,8 @@ import { DomainError, legacyTermsToQuery } from '#core';
 import { RulesService, SignalRoutingService, SignalSearchService } from '#signals';
 
 import { RequireRole } from '../auth/auth.decorators.js';
-import { IdParams } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdParams } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import {
   CreateRuleDto,
   PreviewRuleDto,

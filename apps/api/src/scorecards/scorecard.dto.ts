@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import type { AnalystStanding, ScoredTrack, Scorecard, ScorecardsTable } from '#predictions';
+import type { LinkedIndicator } from '#signals';
 
 import { TEAM_AGGREGATE, TeamForecastDto, toTeamForecastDto } from '../forecasts/forecast.dto.js';
 import { AFTER_THE_FACT_RULE, PredictionDto, toPredictionDto } from '../predictions/prediction.dto.js';
@@ -52,7 +53,7 @@ export class ScoresDto {
 
 export class TrackScoreDto {
   @ApiProperty({ enum: ['model', 'team', 'analyst'] }) track!: string;
-  @ApiProperty({ description: '`apikey:<id>` on an analyst track, empty otherwise' }) forecaster!: string;
+  @ApiProperty({ description: '`user:<id>` on an analyst track (one per person, whichever keys they used), empty otherwise' }) forecaster!: string;
   @ApiProperty() forecasterName!: string;
   @ApiProperty({ description: 'The probability the track held at the event time' }) probability!: number;
   @ApiProperty() brier!: number;
@@ -130,7 +131,8 @@ export class ScorecardsDto {
   @ApiProperty() scoring!: string;
 }
 
-export function toScorecardDto(scorecard: Scorecard): ScorecardDto {
+/** The scorecard of the predictions library beside the indicators the signals library links to the prediction. */
+export function toScorecardDto(scorecard: Scorecard, indicators: readonly LinkedIndicator[]): ScorecardDto {
   const { prediction } = scorecard;
   return {
     id: prediction.id,
@@ -141,7 +143,7 @@ export function toScorecardDto(scorecard: Scorecard): ScorecardDto {
     probability: prediction.probability,
     change: scorecard.change,
     topEvidence: scorecard.topEvidence.map((item) => ({ ...item, observedAt: item.observedAt.toISOString(), afterTheFact: item.afterTheFact ?? false })),
-    indicators: scorecard.indicators.map((indicator) => ({
+    indicators: indicators.map((indicator) => ({
       ...indicator,
       latestReading: indicator.latestReading
         ? { value: indicator.latestReading.value, observedAt: indicator.latestReading.observedAt.toISOString() }

@@ -2,16 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { DomainError } from '#core';
 import { PredictionsService } from '#predictions';
-import { IndicatorsService, RulesService } from '#signals';
+import { IndicatorsService, RoutingModelsService, RulesService, TermSetsService } from '#signals';
 
-import { SEED_INDICATORS, SEED_LINKS, SEED_PREDICTIONS, SEED_RULES } from './analysis.seed-data.js';
+import { SEED_INDICATORS, SEED_LINKS, SEED_PREDICTIONS, SEED_RULES, SEED_TERM_SETS } from './analysis.seed-data.js';
 
 const SEED_ACTOR = 'system:seed';
 
 /**
  * Seeds the analysis's content. Idempotent and never destructive: each item is
- * created only if its slug (or rule name) is absent, so re-running changes
- * nothing and an analyst's edits always survive.
+ * created only if its slug (or rule or term set name) is absent, so re-running
+ * changes nothing and an analyst's edits always survive. Rules and term sets
+ * the seed wrote and nobody edited since take a newer seed's version.
  */
 @Injectable()
 export class AnalysisSeedService {
@@ -21,6 +22,8 @@ export class AnalysisSeedService {
     private readonly predictions: PredictionsService,
     private readonly indicators: IndicatorsService,
     private readonly rules: RulesService,
+    private readonly termSets: TermSetsService,
+    private readonly routingModels: RoutingModelsService,
   ) {}
 
   async seed(now = new Date()): Promise<{ created: string[] }> {
@@ -56,6 +59,13 @@ export class AnalysisSeedService {
       })),
     );
 
+    // Before the rules: their queries name the sets.
+    const setOutcomes = await this.termSets.addOrImproveSeeded(SEED_TERM_SETS);
+    SEED_TERM_SETS.forEach((set, index) => {
+      if (setOutcomes[index] === 'added') created.push(`term-set:${set.name}`);
+      if (setOutcomes[index] === 'improved') this.logger.log({ termSet: set.name }, 'Seed term set improved (no admin had edited it)');
+    });
+
     const outcomes = await this.rules.addOrImproveSeeded(
       SEED_RULES.map((rule) => ({
         name: rule.name,
@@ -67,6 +77,10 @@ export class AnalysisSeedService {
     SEED_RULES.forEach((rule, index) => {
       if (outcomes[index] === 'improved') this.logger.log({ rule: rule.name }, 'Seed rule improved (no analyst had edited it)');
     });
+
+    // After the term sets: the first routing model reads them as concepts. Trained once, from the labelled development set.
+    const model = await this.routingModels.ensureFirstVersion();
+    if (model?.status === 'active') created.push(`routing-model:${model.version}`);
 
     if (created.length > 0) this.logger.log({ created }, 'Seeded the analysis');
     return { created };

@@ -5,8 +5,9 @@ import type { Principal } from '#auth';
 import { ManualSignalsService, SignalInboxService, SignalSearchService } from '#signals';
 
 import { actorOf, CurrentPrincipal, RequireRole } from '../auth/auth.decorators.js';
-import { IdParams } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdParams } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
+import { toEvidenceImpactInput } from '../evidence/evidence.dto.js';
 import {
   AcceptedSignalDto,
   AcceptSignalDto,
@@ -75,7 +76,8 @@ export class SignalsController {
   @RequireRole('analyst')
   @ApiCreatedResponse({ type: AcceptedSignalDto, description: 'The evidence recorded; 409 if the item was already accepted' })
   async accept(@Param() params: IdParams, @Body() body: AcceptSignalDto, @CurrentPrincipal() principal: Principal): Promise<AcceptedSignalDto> {
-    return toAcceptedSignalDto(await this.inbox.accept(params.id, body, actorOf(principal)));
+    const acceptance = { ...body, impacts: body.impacts?.map(toEvidenceImpactInput) };
+    return toAcceptedSignalDto(await this.inbox.accept(params.id, acceptance, actorOf(principal)));
   }
 
   @Post(':id/reject')

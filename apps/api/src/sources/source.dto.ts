@@ -3,6 +3,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, MaxLe
 
 import { sourceHealth, type FetchOutcome, type OpmlImport, type SourceView } from '#signals';
 
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
+
 const KINDS = ['feed', 'json', 'csv'] as const;
 const MIN_INTERVAL = 60;
 const MAX_INTERVAL = 7 * 24 * 3600;
@@ -61,13 +63,13 @@ export class CreateSourceDto {
   csvTimeColumn?: string;
 }
 
-/** Every field optional; `null` clears schedule, intervalSeconds and the kind-specific fields. */
+/** Every field optional; `null` clears schedule, intervalSeconds and the kind-specific fields, and is refused for the rest. */
 export class UpdateSourceDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS) kind?: (typeof KINDS)[number];
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional({ enum: KINDS }) @IsOmittable() @IsIn(KINDS) kind?: (typeof KINDS)[number];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsUrl(URL_OPTIONS, { message: 'url must be an absolute http(s) URL' })
   @MaxLength(2000)
   url?: string;
@@ -82,7 +84,7 @@ export class UpdateSourceDto {
   @Max(MAX_INTERVAL)
   intervalSeconds?: number | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ nullable: true, description: 'id or slug' }) @ValidateIf((_, value) => value !== null) @IsOptional() @IsString() @MaxLength(100) indicator?: string | null;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, value) => value !== null) @IsOptional() @IsString() @MaxLength(500) jsonPointer?: string | null;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, value) => value !== null) @IsOptional() @IsString() @Length(1, 200) csvValueColumn?: string | null;
@@ -125,6 +127,17 @@ export class SourceHealthDto {
   @ApiProperty() nextFetchDue!: string;
 }
 
+export class SourceWebSubDto {
+  @ApiProperty({ enum: ['pending', 'active', 'failed'], description: 'pending: asked, waiting for the hub to verify; active: the hub pushes new items; failed: refused or never verified (asked again later)' })
+  state!: string;
+  @ApiProperty() hubUrl!: string;
+  @ApiProperty() topicUrl!: string;
+  @ApiProperty({ nullable: true, type: String }) verifiedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When the lease runs out (renewed a day before)' }) expiresAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastPushAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+}
+
 export class SourceDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -148,6 +161,15 @@ export class SourceDto {
   @ApiProperty({ nullable: true, type: Object, description: 'What the last fetch did (the same shape as POST /sources/:id/fetch returns)' })
   lastFetchSummary!: unknown;
   @ApiProperty({ type: SourceHealthDto }) health!: SourceHealthDto;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Adaptive polling: the interval in force (shorter while fetches bring new items, longer while they do not, within a quarter and four times intervalSeconds); null: the configured one',
+  })
+  pollIntervalSeconds!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the interval is what it is' }) pollIntervalReason!: string | null;
+  @ApiProperty({ nullable: true, type: SourceWebSubDto, description: 'The WebSub subscription at the hub the feed names (<link rel="hub">); null when it names none' })
+  webSub!: SourceWebSubDto | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
@@ -210,6 +232,19 @@ export function toSourceDto(source: SourceView): SourceDto {
     nextFetchAt: source.nextFetchAt.toISOString(),
     lastFetchSummary: source.lastFetchSummary ?? null,
     health: sourceHealth(source),
+    pollIntervalSeconds: source.pollIntervalSeconds,
+    pollIntervalReason: source.pollIntervalReason,
+    webSub: source.webSub
+      ? {
+          state: source.webSub.state,
+          hubUrl: source.webSub.hubUrl,
+          topicUrl: source.webSub.topicUrl,
+          verifiedAt: source.webSub.verifiedAt?.toISOString() ?? null,
+          expiresAt: source.webSub.expiresAt?.toISOString() ?? null,
+          lastPushAt: source.webSub.lastPushAt?.toISOString() ?? null,
+          lastError: source.webSub.lastError,
+        }
+      : null,
     createdAt: source.createdAt.toISOString(),
     updatedAt: source.updatedAt.toISOString(),
   };

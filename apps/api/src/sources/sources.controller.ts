@@ -4,9 +4,9 @@ import { ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, A
 import { SourceIngestionService, SourcesService } from '#signals';
 
 import { RequireRole } from '../auth/auth.decorators.js';
-import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
-import { AcceptsContentTypes } from '../http/request-shape.guard.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdParams, PageQueryDto } from '../http/validation/page-query.dto.js';
+import { AcceptsContentTypes } from '../http/validation/request-shape.guard.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import { ImportOpmlQueryDto, OPML_CONTENT_TYPES, OpmlRequestBodyInterceptor } from './opml-request-body.js';
 import {
   CreateSourceDto,

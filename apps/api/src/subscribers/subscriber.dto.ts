@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsTimeZone, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsString, IsTimeZone, Length, Max, MaxLength, Min } from 'class-validator';
 
-import type { RenderedDigest, SubscriberView } from '#notify';
+import { nextSendTime, type RenderedDigest, type SubscriberView, type TestDigestSent } from '#notify';
+
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
 
 const FREQUENCIES = ['daily', 'weekly'] as const;
 
@@ -16,7 +18,7 @@ export class CreateSubscriberDto {
   frequency!: (typeof FREQUENCIES)[number];
 
   @ApiPropertyOptional({ description: 'IANA time zone of sendHour and sendWeekday', example: 'Europe/Berlin', default: 'UTC' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   // Checked here as well as in SubscribersService, so a body with several mistakes hears of all of them at once.
@@ -24,21 +26,21 @@ export class CreateSubscriberDto {
   timezone?: string;
 
   @ApiPropertyOptional({ description: 'Local hour the digest is sent at', minimum: 0, maximum: 23, default: 8 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(23)
   sendHour?: number;
 
   @ApiPropertyOptional({ description: 'Weekly digests: local weekday, 0 = Sunday', minimum: 0, maximum: 6, default: 1 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(6)
   sendWeekday?: number;
 
   @ApiPropertyOptional({ description: 'Only these predictions (ids or slugs); omitted or empty means all', type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -48,18 +50,18 @@ export class CreateSubscriberDto {
 
 export class UpdateSubscriberDto extends CreateSubscriberDto {
   @ApiPropertyOptional({ example: 'analyst@example.org' })
-  @IsOptional()
+  @IsOmittable()
   @IsEmail()
   @MaxLength(320)
   declare email: string;
 
   @ApiPropertyOptional({ enum: FREQUENCIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FREQUENCIES)
   declare frequency: (typeof FREQUENCIES)[number];
 
   @ApiPropertyOptional({ description: 'false unsubscribes, true subscribes again' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   subscribed?: boolean;
 }
@@ -76,6 +78,14 @@ export class SubscriberDto {
   @ApiPropertyOptional({ nullable: true, type: String }) unsubscribedAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      'When the next scheduled digest goes out (within 5 minutes of it), if anything happened by then; null once unsubscribed. ' +
+      'POST /v1/subscribers/{id}/digest/send sends one now.',
+  })
+  nextDigestAt!: string | null;
 }
 
 export class SubscriberPageDto {
@@ -102,6 +112,31 @@ export function toSubscriberDto(subscriber: SubscriberView): SubscriberDto {
     unsubscribedAt: subscriber.unsubscribedAt?.toISOString() ?? null,
     createdAt: subscriber.createdAt.toISOString(),
     updatedAt: subscriber.updatedAt.toISOString(),
+    nextDigestAt: subscriber.unsubscribedAt === null ? nextSendTime(subscriber, new Date()).toISOString() : null,
+  };
+}
+
+export class DigestSentDto {
+  @ApiProperty({ description: 'The DigestRun kept for it, marked test: the schedule does not move' }) runId!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty({ description: 'Entries in it; a digest sent on request goes out even with none' }) entryCount!: number;
+  @ApiProperty() sentAt!: string;
+  @ApiProperty({ description: 'The Message-ID of the mail' }) messageId!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Where the .eml file was written, when there is no SMTP_URL' }) file!: string | null;
+  @ApiProperty({ description: 'When the next scheduled digest goes out, unchanged by this one' }) nextDigestAt!: string;
+}
+
+export function toDigestSentDto(sent: TestDigestSent): DigestSentDto {
+  return {
+    runId: sent.runId,
+    to: sent.to,
+    subject: sent.subject,
+    entryCount: sent.entryCount,
+    sentAt: sent.sentAt.toISOString(),
+    messageId: sent.messageId,
+    file: sent.file,
+    nextDigestAt: sent.nextDigestAt.toISOString(),
   };
 }
 

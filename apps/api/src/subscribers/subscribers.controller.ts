@@ -4,14 +4,16 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { DigestService, SubscribersService } from '#notify';
 
 import { RequireRole } from '../auth/auth.decorators.js';
-import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdParams, PageQueryDto } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import {
   CreateSubscriberDto,
   DigestPreviewDto,
+  DigestSentDto,
   SubscriberDto,
   SubscriberPageDto,
   toDigestPreviewDto,
+  toDigestSentDto,
   toSubscriberDto,
   UpdateSubscriberDto,
 } from './subscriber.dto.js';
@@ -57,6 +59,19 @@ export class SubscribersController {
   @ApiNoContentResponse()
   async delete(@Param() params: IdParams): Promise<void> {
     await this.subscribers.delete(params.id);
+  }
+
+  @Post(':id/digest/send')
+  @Idempotent()
+  @ApiOkResponse({
+    type: DigestSentDto,
+    description:
+      'Sends the digest as it stands now (what the preview shows), even when nothing happened yet, marked as a test: ' +
+      'the scheduled digests keep their periods. Through SMTP_URL, or an .eml file under DATA_DIR/mail',
+  })
+  @HttpCode(200)
+  async sendDigest(@Param() params: IdParams): Promise<DigestSentDto> {
+    return toDigestSentDto(await this.digests.sendNow(params.id));
   }
 
   @Post(':id/digest/preview')

@@ -5,7 +5,7 @@ import { IsString, MaxLength } from 'class-validator';
 import { SubscribersService } from '#notify';
 
 import { Public } from '../auth/auth.decorators.js';
-import { AcceptsContentTypes } from '../http/request-shape.guard.js';
+import { AcceptsContentTypes } from '../http/validation/request-shape.guard.js';
 
 export class UnsubscribeParams {
   @IsString()

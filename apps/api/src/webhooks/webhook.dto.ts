@@ -5,7 +5,8 @@ import type { WebhookDelivery, WebhookDeliveryAttempt } from '#db';
 import { SUBSCRIBABLE_EVENT_TYPES } from '#events';
 import type { WebhookDeliveryView, WebhookEndpointView } from '#notify';
 
-import { PageQueryDto } from '../http/page-query.dto.js';
+import { IsOmittable } from '../http/validation/is-omittable.decorator.js';
+import { PageQueryDto } from '../http/validation/page-query.dto.js';
 
 const EVENT_CHOICES = ['*', ...SUBSCRIBABLE_EVENT_TYPES];
 const FORMATS = ['standard', 'slack'] as const;
@@ -17,7 +18,7 @@ export class CreateWebhookDto {
   url!: string;
 
   @ApiPropertyOptional({ description: '["*"] for every event, or a list of event types', enum: EVENT_CHOICES, isArray: true, default: ['*'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -25,12 +26,12 @@ export class CreateWebhookDto {
   events?: string[];
 
   @ApiPropertyOptional({ enum: FORMATS, default: 'standard', description: 'standard: Standard Webhooks {type, timestamp, data}; slack: {text, blocks}' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(FORMATS)
   format?: (typeof FORMATS)[number];
 
   @ApiPropertyOptional({ description: 'Only events about these predictions (ids or slugs); omitted or empty means all', type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -44,21 +45,21 @@ export class CreateWebhookDto {
   @Max(1)
   minProbabilityChange?: number | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class UpdateWebhookDto extends CreateWebhookDto {
   @ApiPropertyOptional({ example: 'https://hooks.example.org/bellwether' })
-  @IsOptional()
+  @IsOmittable()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2000)
   declare url: string;

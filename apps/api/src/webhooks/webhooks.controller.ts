@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { WebhookDeliveryService, WebhookEndpointsService } from '#notify';
 
 import { RequireRole } from '../auth/auth.decorators.js';
-import { IdParams, PageQueryDto } from '../http/page-query.dto.js';
-import { Idempotent } from '../http/idempotency.decorator.js';
+import { IdParams, PageQueryDto } from '../http/validation/page-query.dto.js';
+import { Idempotent } from '../http/idempotency/idempotency.decorator.js';
 import {
   CreateWebhookDto,
   DeliveryAttemptResultDto,
