@@ -7,16 +7,7 @@ import { ApiKeyCache } from '#auth';
 import { DatabaseConnection } from '#db';
 import { adminQuery } from '#test/test-database.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
-
-/** Polls `check` until it is true, or gives up after `withinMs`; returns how long it took. */
-async function within(withinMs: number, check: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from '#test/wait.js';
 
 /**
  * API keys are proven from a short-lived in-process cache. Two API apps on one
@@ -68,7 +59,7 @@ describe('API key cache', () => {
     const revoked = await t.http.post(`/v1/api-keys/${await keyIdOf(viewer)}/revoke`).set(auth(t.adminKey));
     expect(revoked.status).toBe(200);
     expect((await t.http.get('/v1/predictions').set(auth(viewer))).status).toBe(401);
-    await within(1_000, async () => (await otherHttp.get('/v1/predictions').set(auth(viewer))).status === 401);
+    await until(async () => (await otherHttp.get('/v1/predictions').set(auth(viewer))).status === 401, 1_000, 'the revocation to reach the other replica');
     // And it stays refused everywhere.
     expect((await otherHttp.get('/v1/predictions').set(auth(viewer))).status).toBe(401);
     expect((await t.http.get('/v1/predictions').set(auth(viewer))).status).toBe(401);
@@ -79,7 +70,7 @@ describe('API key cache', () => {
     const gone = await t.keyFor('viewer');
     for (const key of [kept, gone]) expect((await otherHttp.get('/v1/predictions').set(auth(key))).status).toBe(200);
     expect((await t.http.post(`/v1/api-keys/${await keyIdOf(gone)}/revoke`).set(auth(t.adminKey))).status).toBe(200);
-    await within(1_000, async () => (await otherHttp.get('/v1/predictions').set(auth(gone))).status === 401);
+    await until(async () => (await otherHttp.get('/v1/predictions').set(auth(gone))).status === 401, 1_000, 'the revocation to reach the other replica');
     expect((await otherHttp.get('/v1/predictions').set(auth(kept))).status).toBe(200);
   });
 
@@ -92,8 +83,8 @@ describe('API key cache', () => {
       t.database.url,
     );
     await adminQuery(`UPDATE "ApiKey" SET "revokedAt" = now() WHERE "id" = '${await keyIdOf(viewer)}'`, t.database.url);
-    await within(1_000, async () => (await otherHttp.get('/v1/predictions').set(auth(viewer))).status === 401);
+    await until(async () => (await otherHttp.get('/v1/predictions').set(auth(viewer))).status === 401, 1_000, 'the revocation to reach the other replica');
     // The listener comes back by itself.
-    await within(5_000, async () => other.get(ApiKeyCache).ready());
+    await until(async () => other.get(ApiKeyCache).ready(), 5_000, "the other replica's cache to be ready again");
   });
 });

@@ -66,30 +66,56 @@ describe('audit checkpoints', () => {
     expect((await verify()).body).toMatchObject({ ok: true, checkpoints: 5, brokenCount: 0 });
   });
 
-  it('finds a rewritten chain with recomputed hashes through the stored checkpoints, and through saved ones once those are gone too', async () => {
+  it('finds a rewritten chain with recomputed hashes at the rewritten entry, will not countersign it, and still finds it through saved copies once every signature is gone', async () => {
     const saved = (await t.http.get('/v1/audit/checkpoints').set(auth(viewer))).body.items;
     await record(4);
     await rewriteChain(2);
     const prediction = await t.prisma.prediction.findUniqueOrThrow({ where: { slug: SLUG } });
 
-    // The chain itself verifies: every hash was recomputed.
+    // The chain itself verifies (every hash was recomputed); the heads signed as they moved do not.
     const stored = await verify();
     expect(stored.body.ok).toBe(false);
-    expect(stored.body.broken).toEqual([{ predictionId: prediction.id, sequence: 3, reason: 'checkpoint_mismatch' }]);
+    expect(stored.body.firstBroken).toEqual({ predictionId: prediction.id, sequence: 2, reason: 'head_signature_mismatch' });
+    expect(stored.body.broken).toEqual(
+      expect.arrayContaining([
+        { predictionId: prediction.id, sequence: 4, reason: 'head_signature_mismatch' },
+        { predictionId: prediction.id, sequence: 3, reason: 'checkpoint_mismatch', changedFrom: 2 },
+      ]),
+    );
+    // The forged head is not countersigned.
+    expect((await t.http.post('/v1/audit/checkpoints').set(auth(t.adminKey)).expect(201)).body).toEqual([]);
 
-    // The attacker removes the stored checkpoints as well; the copies a user saved still tell.
-    await adminQuery(`ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER; DELETE FROM "AuditCheckpoint"; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER;`, t.database.url);
-    expect((await verify()).body).toMatchObject({ ok: true, checkpoints: 0 });
+    // The attacker removes the stored checkpoints and signatures as well: the head is unsigned, and the copies a user saved still tell.
+    await adminQuery(
+      `ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER; DELETE FROM "AuditCheckpoint"; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER;
+       ALTER TABLE "ChainHeadSignature" DISABLE TRIGGER USER; DELETE FROM "ChainHeadSignature" WHERE "predictionId" = '${prediction.id}'; ALTER TABLE "ChainHeadSignature" ENABLE TRIGGER USER;`,
+      t.database.url,
+    );
+    expect((await verify()).body).toMatchObject({ ok: false, checkpoints: 0, broken: [{ predictionId: prediction.id, sequence: 4, reason: 'head_unsigned' }] });
+    // The other chains' heads hold and are countersigned again; the forged one is not.
+    const again = (await t.http.post('/v1/audit/checkpoints').set(auth(t.adminKey)).expect(201)).body as { predictionId: string }[];
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.map((checkpoint) => checkpoint.predictionId)).not.toContain(prediction.id);
     const withSaved = await verify(saved.map(({ predictionId, sequence, hash, signedAt, signature }: Record<string, unknown>) => ({ predictionId, sequence, hash, signedAt, signature })));
     expect(withSaved.body.ok).toBe(false);
-    expect(withSaved.body.broken).toEqual([{ predictionId: prediction.id, sequence: 3, reason: 'checkpoint_mismatch' }]);
+    expect(withSaved.body.broken).toEqual(
+      expect.arrayContaining([{ predictionId: prediction.id, sequence: 3, reason: 'checkpoint_mismatch', changedFrom: 2 }]),
+    );
+    expect(withSaved.body.witness.proofs).toEqual(expect.arrayContaining([expect.objectContaining({ provenThrough: 1 })]));
   });
 
   it('refuses a checkpoint it did not sign, and a malformed one with a 400 naming the field', async () => {
+    await t.http
+      .post('/v1/evidence')
+      .set(auth(t.adminKey))
+      .send({ summary: 'another prediction', observedAt: '2026-01-01T00:00:00Z', impacts: [{ prediction: 'china-domain-parity', likelihoodRatio: 2 }] })
+      .expect(201);
     const [checkpoint] = (await t.http.post('/v1/audit/checkpoints').set(auth(t.adminKey)).expect(201)).body;
     const { predictionId, sequence, hash, signedAt } = checkpoint;
     const forged = { predictionId, sequence, hash, signedAt, signature: Buffer.alloc(64, 1).toString('base64') };
-    expect((await verify([forged])).body.broken).toEqual([{ predictionId, sequence, reason: 'checkpoint_signature_invalid' }]);
+    expect((await verify([forged])).body.broken.filter((broken: { predictionId: string }) => broken.predictionId === predictionId)).toEqual([
+      { predictionId, sequence, reason: 'checkpoint_signature_invalid' },
+    ]);
     const malformed = await verify([{ ...forged, hash: 'nope' }]);
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors[0].field).toBe('checkpoints[0].hash');

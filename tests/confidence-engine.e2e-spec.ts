@@ -1,7 +1,8 @@
-import { GENESIS_HASH, logit, probabilityFromLogOdds, replayLogOdds, timeAveragedBrier } from '#core';
+import { EXACT_LOG_ODDS_LIMIT, GENESIS_HASH, logit, onLogOddsGrid, probabilityFromLogOdds, replayLogOdds, timeAveragedBrier } from '#core';
 import { EvidenceService, PredictionDeadlinesService, ScorecardService } from '#predictions';
 import { adminQuery } from '#test/test-database.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { createPrediction as newPrediction } from '#test/factories.js';
 
 const DAY_MS = 86_400_000;
 
@@ -9,7 +10,6 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   let t: TestApp;
   let analyst: string;
   let viewer: string;
-  let slugCounter = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -19,28 +19,15 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   afterAll(() => t.close());
 
 
-  async function createPrediction(overrides: Record<string, unknown> = {}): Promise<{ id: string; slug: string; prior: number }> {
-    slugCounter += 1;
-    const response = await t.http
-      .post('/v1/predictions')
-      .set(auth(analyst))
-      .send({
-        slug: `test-prediction-${slugCounter}`,
-        title: `Test prediction ${slugCounter}`,
-        statement: 'Something happens.',
-        resolutionCriteria: 'True if it happens.',
-        prior: 0.6,
-        deadline: new Date(Date.now() + 200 * DAY_MS).toISOString(),
-        ...overrides,
-      });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; slug: string; prior: number };
-  }
+  const createPrediction = (overrides: Record<string, unknown> = {}) =>
+    newPrediction(t, analyst, { prior: 0.6, deadline: new Date(Date.now() + 200 * DAY_MS).toISOString(), ...overrides });
 
   const record = (body: Record<string, unknown>, key = analyst) => t.http.post('/v1/evidence').set(auth(key)).send(body);
+  let reportCounter = 0;
+  // Each a report of its own (its own link and words): one story's repeats count once (tests/evidence-stories.e2e-spec.ts).
   const evidenceFor = (prediction: string, impact: Record<string, unknown> = { likelihoodRatio: 2 }, extra: Record<string, unknown> = {}) => ({
-    summary: 'A report',
-    sourceUrl: 'https://example.com/report',
+    summary: `A report, number ${(reportCounter += 1)}`,
+    sourceUrl: `https://example.com/report/${reportCounter}`,
     observedAt: new Date().toISOString(),
     impacts: [{ prediction, ...impact }],
     ...extra,
@@ -80,16 +67,27 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
         ],
       });
       expect(response.status).toBe(201);
-      expect(Object.keys(response.body).sort()).toEqual(['id', 'impacts']);
+      expect(Object.keys(response.body).sort()).toEqual(['id', 'impacts', 'independent', 'sameStory', 'storyId']);
+      expect(response.body).toMatchObject({ independent: false, sameStory: [] });
       expect(response.body.impacts).toHaveLength(2);
       const [a, b] = response.body.impacts;
-      expect(Object.keys(a).sort()).toEqual(['deltaLogOdds', 'likelihoodRatio', 'predictionId', 'probabilityAfter', 'probabilityBefore', 'slug']);
+      expect(Object.keys(a).sort()).toEqual(['deltaLogOdds', 'likelihoodRatio', 'predictionId', 'probabilityAfter', 'probabilityBefore', 'slug', 'story']);
       expect(a).toMatchObject({ predictionId: first.id, slug: first.slug, likelihoodRatio: 2 });
-      expect(a.deltaLogOdds).toBeCloseTo(Math.log(2), 15);
+      expect(a.story).toEqual({
+        id: response.body.storyId,
+        counted: response.body.id,
+        countedOnceWith: null,
+        itemDeltaLogOdds: Math.log(2),
+        deltaLogOddsBefore: 0,
+        deltaLogOddsAfter: onLogOddsGrid(Math.log(2)),
+      });
+      // The move is dL = r * ln(LR) on the log-odds grid (2^-49), so that moves undo each other exactly.
+      expect(a.deltaLogOdds).toBe(onLogOddsGrid(Math.log(2)));
+      expect(a.deltaLogOdds).toBeCloseTo(Math.log(2), 13);
       expect(a.probabilityBefore).toBeCloseTo(0.6, 14);
       expect(a.probabilityAfter).toBeCloseTo(0.75, 14);
       expect(b).toMatchObject({ predictionId: second.id, slug: second.slug, likelihoodRatio: 1.5 });
-      expect(b.deltaLogOdds).toBeCloseTo(Math.log(1.5), 15);
+      expect(b.deltaLogOdds).toBeCloseTo(Math.log(1.5), 13);
       expect(b.probabilityAfter).toBeCloseTo(0.6, 14);
 
       const stored = await t.http.get(`/v1/predictions/${first.slug}`).set(auth(viewer));
@@ -99,10 +97,10 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
     it('scales the move by reliability, which defaults to 1', async () => {
       const prediction = await createPrediction({ prior: 0.5 });
       const half = await record(evidenceFor(prediction.id, { likelihoodRatio: 4 }, { reliability: 0.5 }));
-      expect(half.body.impacts[0].deltaLogOdds).toBeCloseTo(0.5 * Math.log(4), 15);
+      expect(half.body.impacts[0].deltaLogOdds).toBeCloseTo(0.5 * Math.log(4), 13);
       const contradicts = await record(evidenceFor(prediction.id, { direction: 'contradicts', strength: 'strong' }));
       expect(contradicts.body.impacts[0].likelihoodRatio).toBeCloseTo(0.1, 15);
-      expect(contradicts.body.impacts[0].deltaLogOdds).toBeCloseTo(Math.log(0.1), 15);
+      expect(contradicts.body.impacts[0].deltaLogOdds).toBeCloseTo(Math.log(0.1), 13);
     });
 
     it.each([
@@ -197,9 +195,24 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       const impacts = await t.prisma.evidenceImpact.findMany({ where: { predictionId: prediction.id } });
       const deltaByEvidence = new Map(impacts.map((impact) => [impact.evidenceId, impact.deltaLogOdds]));
       for (const impact of impacts) expect(impact.deltaLogOdds).toBe(impact.reliability * Math.log(impact.likelihoodRatio));
-      const deltasInReplayOrder = entries.slice(1).map((entry) => deltaByEvidence.get(entry.evidenceId!)!);
+      // Fifty stories of one item each: every entry moved its item's dL on the grid, whichever order they came in.
+      for (const entry of entries.slice(1)) expect(entry.deltaLogOdds).toBe(onLogOddsGrid(deltaByEvidence.get(entry.evidenceId!)!));
       const stored = await t.prisma.prediction.findUniqueOrThrow({ where: { id: prediction.id } });
-      expect(stored.logOdds).toBe(replayLogOdds(logit(0.3), deltasInReplayOrder));
+      expect(stored.priorLogOdds).toBe(onLogOddsGrid(logit(0.3)));
+      expect(stored.logOdds).toBe(replayLogOdds(stored.priorLogOdds, entries.slice(1).map((entry) => entry.deltaLogOdds)));
+      // The order of arrival does not change where it ends: another order of the same moves gives the same log-odds, bit for
+      // bit, while the log-odds stay where grid additions are exact (|L| < 16). Here: always the move that brings L back towards 0.
+      const remaining = impacts.map((impact) => onLogOddsGrid(impact.deltaLogOdds)).sort((x, y) => x - y);
+      const reordered: number[] = [];
+      let running = stored.priorLogOdds;
+      while (remaining.length > 0) {
+        const next = running > 0 ? remaining.shift()! : remaining.pop()!;
+        running += next;
+        expect(Math.abs(running)).toBeLessThan(EXACT_LOG_ODDS_LIMIT);
+        reordered.push(next);
+      }
+      expect(reordered).not.toEqual(entries.slice(1).map((entry) => entry.deltaLogOdds));
+      expect(stored.logOdds).toBe(replayLogOdds(stored.priorLogOdds, reordered));
       expect(stored.probability).toBe(probabilityFromLogOdds(stored.logOdds));
       expect(stored.auditSequence).toBe(51);
 
@@ -231,7 +244,7 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       expect(badTime.body.errors[0].field).toBe('from');
     });
 
-    it('retracts with a compensating move that restores the earlier log-odds, once', async () => {
+    it('retracts with a compensating move that restores the earlier log-odds exactly, once', async () => {
       const prediction = await createPrediction({ prior: 0.4 });
       const before = (await t.prisma.prediction.findUniqueOrThrow({ where: { id: prediction.id } })).logOdds;
       const recorded = await record(evidenceFor(prediction.id, { likelihoodRatio: 5 }, { reliability: 0.8 }));
@@ -239,7 +252,7 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       expect(retracted.status).toBe(200);
       expect(retracted.body.impacts[0].deltaLogOdds).toBe(-recorded.body.impacts[0].deltaLogOdds);
       const after = await t.prisma.prediction.findUniqueOrThrow({ where: { id: prediction.id } });
-      expect(after.logOdds).toBeCloseTo(before, 14);
+      expect(after.logOdds).toBe(before);
       const entries = await t.prisma.auditEntry.findMany({ where: { predictionId: prediction.id }, orderBy: { sequence: 'asc' } });
       expect(entries.map((entry) => entry.kind)).toEqual(['prior', 'evidence', 'retraction']);
       expect(entries[2]).toMatchObject({ evidenceId: recorded.body.id, reason: 'The source withdrew it' });
@@ -304,7 +317,7 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       expect(response.status).toBe(200);
       expect(response.body.prediction.probability).toBeCloseTo(0.2, 12);
       expect(response.body.entry).toMatchObject({ kind: 'override', reason: 'Desk consensus', sequence: 2 });
-      expect(response.body.entry.deltaLogOdds).toBeCloseTo(logit(0.2) - logit(0.6), 14);
+      expect(response.body.entry.deltaLogOdds).toBeCloseTo(logit(0.2) - logit(0.6), 13);
       const bad = await t.http.post(`/v1/predictions/${prediction.id}/override`).set(auth(analyst)).send({ probability: 1, reason: 'sure' });
       expect(bad.status).toBe(400);
       expect(bad.body.errors[0].field).toBe('probability');
@@ -339,9 +352,9 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       expect(explained.body.prior).toBe(0.5);
       expect(explained.body.probability).toBeCloseTo(0.8, 14);
       expect(explained.body.moves.map((move: { kind: string }) => move.kind)).toEqual(['prior', 'evidence']);
-      expect(explained.body.moves[1]).toMatchObject({ actor: expect.stringMatching(/^apikey:/), evidence: { id: first.body.id, summary: 'first report' } });
+      expect(explained.body.moves[1]).toMatchObject({ actor: expect.stringMatching(/^user:/), evidence: { id: first.body.id, summary: 'first report' } });
       expect(explained.body.moves[1].cause).toContain('first report');
-      expect(explained.body.moves[1].deltaLogOdds).toBeCloseTo(Math.log(4), 15);
+      expect(explained.body.moves[1].deltaLogOdds).toBeCloseTo(Math.log(4), 13);
       const badAt = await t.http.get(`/v1/predictions/${prediction.slug}/explain?at=whenever`).set(auth(viewer));
       expect(badAt.status).toBe(400);
       expect(badAt.body.errors[0].field).toBe('at');
@@ -532,14 +545,14 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
       };
       await expect(
         t.prisma.$transaction(async (tx) => {
-          await evidence.record(input, 'system:test', tx);
+          await evidence.recordWithin(tx, input, 'system:test');
           throw new Error('the caller changes its mind');
         }),
       ).rejects.toThrow('the caller changes its mind');
       expect((await t.prisma.prediction.findUniqueOrThrow({ where: { id: prediction.id } })).auditSequence).toBe(1);
       expect(await t.prisma.evidence.count({ where: { indicatorReadingId: reading.id } })).toBe(0);
 
-      const recorded = await t.prisma.$transaction((tx) => evidence.record(input, 'system:test', tx));
+      const recorded = await t.prisma.$transaction((tx) => evidence.recordWithin(tx, input, 'system:test'));
       expect(recorded.impacts[0]).toMatchObject({ predictionId: prediction.id, slug: prediction.slug, likelihoodRatio: 3 });
       const byIndicator = await t.http.get(`/v1/evidence?indicator=${indicator.slug}`).set(auth(viewer));
       expect(byIndicator.body.items.map((item: { id: string }) => item.id)).toEqual([recorded.id]);

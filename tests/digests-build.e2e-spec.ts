@@ -20,8 +20,8 @@ describe('digest templates in the build', () => {
       import { DigestRenderer } from './dist/libs/notify/src/digest-renderer.js';
       const renderer = new DigestRenderer();
       const now = new Date('2026-11-29T08:00:00Z');
-      const digest = { period: { start: now, end: now }, moves: [], newEvidence: [], crossings: [], resolutions: [], deadlines: [], pendingReview: 2, pendingReviewCapped: false, entryCount: 0 };
-      const rendered = await renderer.render(digest, { frequency: 'daily', timezone: 'UTC', unsubscribeUrl: 'https://bellwether.example/v1/unsubscribe/t' });
+      const digest = { period: { start: now, end: now }, moves: [], settled: [], divergences: [], newEvidence: [], crossings: [], resolutions: [], deadlines: [], pendingReview: 2, pendingReviewCapped: false, entryCount: 0 };
+      const rendered = await renderer.render(digest, { frequency: 'daily', timezone: 'UTC', unsubscribeUrl: 'https://bellwether.example/v1/unsubscribe/t', publicUrl: 'https://bellwether.example' });
       process.stdout.write(JSON.stringify({ directory: renderer.directory, ...rendered }));`;
     const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' })) as { directory: string; subject: string; html: string; text: string };
     expect(output.directory).toBe(`${BUILT}/`);

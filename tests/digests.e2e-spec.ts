@@ -7,6 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 
 import { createWorkerApp } from '#apps/worker/src/worker-app.js';
 import { loadConfig } from '#config';
+import { parseWitness } from '#core';
 import { DatabaseConnection } from '#db';
 import { DigestService, MailTransport } from '#notify';
 import { startSmtpSink, type SmtpSink } from '#test/smtp-sink.js';
@@ -129,6 +130,19 @@ describe('digests', () => {
       expect(mail!.from!.text).toContain('digest@bellwether.invalid');
     });
 
+    it('carries the signed head of each followed chain as witness lines, which the trail verifies against', async () => {
+      const [mail] = await waitForMail('reader@example.org');
+      expect(mail!.text).toContain('SIGNED HEADS OF THE AUDIT TRAIL');
+      const witness = parseWitness(mail!.text as string);
+      const prediction = await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'deepseek-blacklisted-12m' } });
+      expect(witness.heads.map((head) => head.predictionId)).toContain(prediction.id);
+      expect(witness.heads.find((head) => head.predictionId === prediction.id)).toMatchObject({ sequence: prediction.auditSequence, hash: prediction.auditHash });
+      const checkpoints = witness.heads.map(({ predictionId, sequence, hash, signedAt, signature, keyId }) => ({ predictionId, sequence, hash, signedAt, signature, keyId }));
+      const verified = await t.http.post('/v1/audit/verify').set(auth(t.adminKey)).send({ checkpoints });
+      expect(verified.body).toMatchObject({ ok: true, witness: { checked: checkpoints.length, broken: [] } });
+      expect(mail!.html).toContain('Signed heads of the audit trail');
+    });
+
     it('carries List-Unsubscribe with a signed HTTPS link and One-Click; the POST unsubscribes without a key', async () => {
       const [mail] = await waitForMail('reader@example.org');
       expect(headerLine(mail!, 'list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
@@ -178,6 +192,44 @@ describe('digests', () => {
       expect(await t.prisma.digestRun.findFirst({ where: { subscriberId: quiet.id } })).toMatchObject({ sentAt: null, entryCount: 0 });
     });
 
+    it('sends the digest now on request, as a test that leaves the schedule alone: links into the app, fixed headers, when the next one comes', async () => {
+      const subscribed = await subscribe({ email: 'now@example.org', frequency: 'daily', timezone: 'Asia/Tokyo', sendHour: 9 });
+      // The subscribe answer says when the first scheduled digest comes: 09:00 in Tokyo, within a day.
+      const nextDigestAt = Date.parse(subscribed.nextDigestAt as string);
+      expect(nextDigestAt - Date.now()).toBeGreaterThan(0);
+      expect(nextDigestAt - Date.now()).toBeLessThanOrEqual(24 * HOUR);
+      expect(new Date(nextDigestAt).getUTCHours()).toBe(0);
+      await recordEvidence('Commerce names two more labs', 'us-china-ai-bifurcation', 4);
+
+      const response = await t.http.post(`/v1/subscribers/${subscribed.id}/digest/send`).set(auth(t.adminKey));
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ to: 'now@example.org', subject: expect.stringMatching(/^\[Test\] Bellwether daily digest: /), nextDigestAt: subscribed.nextDigestAt });
+      const [mail] = await waitForMail('now@example.org');
+      expect(mail!.subject).toBe(response.body.subject);
+      expect(mail!.messageId).toBe(response.body.messageId);
+      // No fold before the value: one space after the colon, the link right after it.
+      expect(mail!.headerLines.find((line) => line.key === 'list-unsubscribe')!.line).toMatch(/^List-Unsubscribe: <https:\/\/bellwether\.example\/v1\/unsubscribe\/[^>]+>$/);
+      expect((mail!.headers.get('list') as { unsubscribe: { url: string } }).unsubscribe.url).toMatch(/^https:\/\/bellwether\.example\/v1\/unsubscribe\//);
+      // Every item links to its page in the app, under PUBLIC_URL.
+      expect(mail!.html).toContain('href="https://bellwether.example/app/predictions/us-china-ai-bifurcation"');
+      expect(mail!.text).toContain('https://bellwether.example/app/predictions/us-china-ai-bifurcation');
+      expect(mail!.text).toContain('https://bellwether.example/app/inbox');
+      expect(mail!.text).toMatch(/sent on request.*The next scheduled digest comes at/s);
+
+      // A test, kept apart from the schedule: the period that ends at the next send hour is still owed.
+      const run = await t.prisma.digestRun.findUniqueOrThrow({ where: { id: response.body.runId } });
+      expect(run).toMatchObject({ test: true, subscriberId: subscribed.id, sentAt: expect.any(Date) });
+      const scheduled = await t.worker!.get(DigestService).sendDue(new Date(nextDigestAt + 60_000));
+      expect(scheduled.sent).toBeGreaterThanOrEqual(1);
+      await waitForMail('now@example.org', 2);
+      expect(smtp.to('now@example.org')[1]!.subject).toMatch(/^Bellwether daily digest: /);
+
+      const unsubscribed = await subscribe({ email: 'gone@example.org', frequency: 'daily' });
+      await t.http.patch(`/v1/subscribers/${unsubscribed.id}`).set(auth(t.adminKey)).send({ subscribed: false });
+      const refused = await t.http.post(`/v1/subscribers/${unsubscribed.id}/digest/send`).set(auth(t.adminKey));
+      expect([refused.status, refused.body.type]).toEqual([409, 'https://bellwether.dev/problems/subscriber-unsubscribed']);
+    });
+
     it('previews the next digest without sending it', async () => {
       const previewed = await subscribe({ email: 'preview@example.org', frequency: 'daily', timezone: 'Europe/Berlin', sendHour: 8 });
       await recordEvidence('Huawei ships a new Ascend part', 'china-alt-compute-acceleration', 2);
@@ -210,11 +262,11 @@ describe('digests', () => {
     }
   });
 
-  async function waitForMail(address: string): Promise<ReturnType<SmtpSink['to']>> {
+  async function waitForMail(address: string, count = 1): Promise<ReturnType<SmtpSink['to']>> {
     const deadline = Date.now() + 10_000;
-    while (smtp.to(address).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (smtp.to(address).length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const mails = smtp.to(address);
-    expect(mails.length).toBeGreaterThan(0);
+    expect(mails.length).toBeGreaterThanOrEqual(count);
     return mails;
   }
 });

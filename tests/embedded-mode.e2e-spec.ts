@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,13 +9,39 @@ import pg from 'pg';
 
 import { EXIT_INVALID_CONFIG } from '#config';
 import { DATA_DIR_CLAIM_FILE, isProcessRunning } from '#db';
+import { until } from '#test/wait.js';
 
 const ENTRY = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
 const API_ENTRY = join(process.cwd(), 'dist/apps/api/src/main.js');
 
+/**
+ * Every process this suite starts, each the leader of its own process group (so `npm start`'s node goes
+ * with it). Whatever a failed or timed-out test left running is killed after that test: none may outlive
+ * the run, where it would hold its data directory, and Jest's process, open.
+ */
+const launched = new Set<ChildProcess>();
+
+function launchProcess(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  child.stdin.end();
+  launched.add(child);
+  child.once('exit', () => launched.delete(child));
+  return child;
+}
+
+function killLaunched(): void {
+  for (const child of launched) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  }
+}
+
 /** Runs an entry to its end: exit code and everything it printed. */
 async function runToExit(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = launchProcess(process.execPath, [entry], env);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,8 +67,8 @@ async function start(dataDir: string, through: 'node' | 'npm' = 'node'): Promise
   delete env.BOOTSTRAP_ADMIN_KEY;
   const child =
     through === 'node'
-      ? spawn(process.execPath, [ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('npm', ['start', '--ignore-scripts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      ? launchProcess(process.execPath, [ENTRY], env)
+      : launchProcess('npm', ['start', '--ignore-scripts'], env);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -72,12 +98,6 @@ function killIfRunning(running: RunningBellwether | undefined): void {
   if (running && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-  return condition();
-}
-
 describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend, no other setup', () => {
   let dataDir: string;
 
@@ -85,6 +105,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
     if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: npm test builds it first (pretest)`);
     dataDir = await mkdtemp(join(tmpdir(), 'bellwether-embedded-'));
   });
+  afterEach(killLaunched);
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -114,7 +135,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       predictionIds = body.items.map((p) => p.id).sort();
 
       // The audit check's job scheduler fires at once; the worker in the same process runs it through BullMQ.
-      expect(await waitFor(() => /"context":"MaintenanceProcessor".*"msg":"The audit trail verifies"/.test(first.output()), 30_000)).toBe(true);
+      await until(() => /"context":"MaintenanceProcessor".*"msg":"The audit trail verifies"/.test(first.output()), 30_000, 'the audit check in the log', first.output);
     } finally {
       expect(await stop(first)).toBe(0);
     }
@@ -132,7 +153,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
   }, 180_000);
 
   it('starts a new data directory from the migrated template the build made, not from initdb', async () => {
-    const template = join(process.cwd(), 'dist/libs/db/src/pglite-template.json');
+    const template = join(process.cwd(), 'dist/libs/db/src/embedded/pglite-template.json');
     expect(existsSync(template)).toBe(true);
     const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-template-'));
     let running: RunningBellwether | undefined;
@@ -195,7 +216,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       expect(nodePid).toBeGreaterThan(0);
       await stop(running);
       // npm hands the signal to its script's process; a shell in between would die and leave node running, holding the claim.
-      expect(await waitFor(() => !isProcessRunning(nodePid), 20_000)).toBe(true);
+      await until(() => !isProcessRunning(nodePid), 20_000, 'node to exit');
       expect(existsSync(join(fresh, DATA_DIR_CLAIM_FILE))).toBe(false);
       await expect(fetch(`${running.baseUrl}/health/live`)).rejects.toThrow();
     } finally {
@@ -203,7 +224,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       if (nodePid > 0 && isProcessRunning(nodePid)) process.kill(nodePid, 'SIGKILL');
       await rm(fresh, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('refuses a second start on a data directory in use, which keeps serving, and takes over the claim of a killed one', async () => {
     const shared = await mkdtemp(join(tmpdir(), 'bellwether-embedded-claim-'));
@@ -245,7 +266,7 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
     const notADirectory = join(directory, 'data');
     await writeFile(notADirectory, 'a file where the data directory should be');
     try {
-      const child = spawn(process.execPath, [ENTRY], { env: { ...process.env, DATA_DIR: notADirectory, PORT: '0', DATABASE_URL: '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = launchProcess(process.execPath, [ENTRY], { ...process.env, DATA_DIR: notADirectory, PORT: '0', DATABASE_URL: '', REDIS_URL: '' });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -275,4 +296,82 @@ describe('embedded mode (npm start): PGlite and BullMQ on its PostgreSQL backend
       await rm(directory, { recursive: true, force: true });
     }
   });
+
+  it('keeps its data this user\'s alone, listens on this machine unless HOST widens it, and rotates its signing key without breaking old heads', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'bellwether-embedded-private-'));
+    // As a user starts it: no HOST, no signing key (made on first start, kept in DATA_DIR).
+    const launch = async (extra: NodeJS.ProcessEnv = {}) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: fresh, PORT: '0', LOG_LEVEL: 'info', ...extra };
+      for (const name of ['DATABASE_URL', 'REDIS_URL', 'BOOTSTRAP_ADMIN_KEY', 'AUDIT_SIGNING_KEY', ...(extra.HOST ? [] : ['HOST'])]) delete env[name];
+      const child = launchProcess(process.execPath, [ENTRY], env);
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start-up message within 60 s:\n${output}`)), 60_000);
+        child.stdout.on('data', () => {
+          const match = /listening on (http:\/\/[\w.]+:\d+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+      });
+      return { child, baseUrl, output: () => output };
+    };
+    /** Every file and directory under `directory` whose mode lets another user in. */
+    const widelyReadable = async (directory: string): Promise<string[]> => {
+      const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+      const wide: string[] = [];
+      for (const entry of entries) {
+        const path = join(entry.parentPath, entry.name);
+        if (((await stat(path)).mode & 0o077) !== 0) wide.push(path);
+      }
+      return wide;
+    };
+    let running: RunningBellwether | undefined;
+    try {
+      running = await launch();
+      expect(running.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(running.output()).not.toContain('answers beyond this machine');
+      expect(await widelyReadable(join(fresh, 'pglite'))).toEqual([]);
+      expect((await stat(join(fresh, 'pglite'))).mode & 0o777).toBe(0o700);
+      expect((await stat(join(fresh, 'audit-signing-key.pem'))).mode & 0o777).toBe(0o600);
+
+      const key = (await readFile(join(fresh, 'admin-key'), 'utf8')).trim();
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${running!.baseUrl}${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const evidence = { summary: 'before the rotation', observedAt: new Date().toISOString(), impacts: [{ prediction: 'deepseek-blacklisted-12m', likelihoodRatio: 2 }] };
+      expect((await call('POST', '/v1/evidence', evidence)).status).toBe(201);
+      const before = (await call('GET', '/v1/audit/keys')).body as { currentKeyId: string; items: { keyId: string }[] };
+      expect(before.items).toHaveLength(1);
+      const rotated = await call('POST', '/v1/audit/keys/rotate');
+      expect(rotated.status).toBe(201);
+      expect(rotated.body).toMatchObject({ current: true, trusted: true, origin: 'local', endorsedBy: [{ keyId: before.currentKeyId, relation: 'successor' }] });
+      expect((await call('POST', '/v1/evidence', { ...evidence, summary: 'after the rotation', sourceUrl: 'https://example.org/after' })).status).toBe(201);
+      const keys = (await call('GET', '/v1/audit/keys')).body as { currentKeyId: string; items: { keyId: string; retiredAt: string | null; trusted: boolean }[] };
+      expect(keys.currentKeyId).toBe(rotated.body.keyId);
+      expect(keys.items.find((item) => item.keyId === before.currentKeyId)).toMatchObject({ retiredAt: expect.any(String), trusted: true });
+      expect((await call('GET', '/v1/audit/verify')).body).toMatchObject({ ok: true });
+      expect(await stop(running)).toBe(0);
+
+      // A data directory left wide by an older start is narrowed; a wider HOST is warned about; the old key's heads still verify.
+      await chmod(join(fresh, 'pglite', 'global', 'pg_control'), 0o666);
+      running = await launch({ HOST: '0.0.0.0' });
+      expect(running.output()).toContain('HOST=0.0.0.0: the embedded mode answers beyond this machine');
+      expect((await stat(join(fresh, 'pglite', 'global', 'pg_control'))).mode & 0o777).toBe(0o600);
+      expect((await call('GET', '/v1/audit/verify')).body).toMatchObject({ ok: true, brokenCount: 0 });
+      expect(await stop(running)).toBe(0);
+    } finally {
+      killIfRunning(running);
+      await rm(fresh, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { logit, probabilityFromLogOdds } from '#core';
 import { slackText } from '#notify';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { createPrediction as newPrediction } from '#test/factories.js';
 
 const DAY_MS = 86_400_000;
 
@@ -16,14 +17,7 @@ describe('prediction.forecasts_diverge: the model and the team more than N point
   }, 60_000);
   afterAll(() => t.close());
 
-  async function createPrediction(slug: string, prior: number): Promise<{ id: string; slug: string }> {
-    const response = await t.http
-      .post('/v1/predictions')
-      .set(auth(analyst))
-      .send({ slug, title: slug, statement: 'Something happens.', resolutionCriteria: 'True if it does.', prior, deadline: new Date(Date.now() + 90 * DAY_MS).toISOString() });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; slug: string };
-  }
+  const createPrediction = (slug: string, prior: number) => newPrediction(t, analyst, { slug, title: slug, prior, deadline: new Date(Date.now() + 90 * DAY_MS).toISOString() });
   const forecast = async (prediction: string, probability: number, key = analyst) => {
     const response = await t.http.post(`/v1/predictions/${prediction}/forecasts`).set(auth(key)).send({ probability });
     expect(response.status).toBe(201);

@@ -1,6 +1,7 @@
-import { aggregateForecast, brierScore, logit, logScore, probabilityFromLogOdds } from '#core';
+import { aggregateForecast, brierScore, logit, logScore, onLogOddsGrid, probabilityFromLogOdds } from '#core';
 import { PredictionDeadlinesService } from '#predictions';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { createPrediction as newPrediction } from '#test/factories.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -10,7 +11,6 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
   let analyst: string;
   let secondAnalyst: string;
   let viewer: string;
-  let counter = 0;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -20,23 +20,7 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
   }, 60_000);
   afterAll(() => t.close());
 
-  async function createPrediction(overrides: Record<string, unknown> = {}): Promise<{ id: string; slug: string; createdAt: string }> {
-    counter += 1;
-    const response = await t.http
-      .post('/v1/predictions')
-      .set(auth(analyst))
-      .send({
-        slug: `forecast-test-${counter}`,
-        title: `Forecast test ${counter}`,
-        statement: 'Something happens.',
-        resolutionCriteria: 'True if it happens.',
-        prior: 0.5,
-        deadline: new Date(Date.now() + 100 * DAY_MS).toISOString(),
-        ...overrides,
-      });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; slug: string; createdAt: string };
-  }
+  const createPrediction = (overrides: Record<string, unknown> = {}) => newPrediction(t, analyst, overrides);
 
   const evidence = (prediction: string, likelihoodRatio: number, extra: Record<string, unknown> = {}) =>
     t.http
@@ -61,7 +45,8 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
         .send({ outcome: 'false', note: 'It did not happen', occurredAt: occurredAt.toISOString() });
       expect(resolved.status).toBe(200);
 
-      const heldAtEvent = probabilityFromLogOdds(logit(0.5) + Math.log(1.5));
+      // Every log-odds sits on the 2^-49 grid (docs/confidence.md): the prior and each move are rounded onto it.
+      const heldAtEvent = probabilityFromLogOdds(onLogOddsGrid(logit(0.5)) + onLogOddsGrid(Math.log(1.5)));
       expect(resolved.body.prediction.probability).toBeCloseTo(probabilityFromLogOdds(logit(0.5) + Math.log(1.5) + Math.log(0.01)), 14);
       const scorecard = await t.http.get(`/v1/predictions/${prediction.slug}/scorecard`).set(auth(viewer));
       expect(scorecard.body.scores).toMatchObject({ occurredAt: occurredAt.toISOString(), afterTheFact: 1, rule: expect.stringMatching(/after/) });
@@ -111,7 +96,8 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
       const prediction = await createPrediction({ prior: 0.3 });
       const explained = await t.http.get(`/v1/predictions/${prediction.slug}/explain`).query({ at: prediction.createdAt }).set(auth(viewer));
       expect(explained.status).toBe(200);
-      expect(explained.body.probability).toBeCloseTo(0.3, 15);
+      // The prior's log-odds on the 2^-49 grid: 0.3 to within 1e-15.
+      expect(explained.body.probability).toBeCloseTo(0.3, 14);
       const audit = await t.http.get(`/v1/predictions/${prediction.slug}/audit`).set(auth(viewer));
       expect(audit.body.items[0]).toMatchObject({ kind: 'prior', createdAt: prediction.createdAt });
       const before = await t.http
@@ -226,10 +212,13 @@ describe('forecast integrity: scores at the event time, the quiet-day catch-up, 
       const outOfRange = await forecast(analyst, { probability: 1 });
       expect(outOfRange.status).toBe(400);
       expect(outOfRange.body.errors[0].field).toBe('probability');
+      const percentage = await forecast(analyst, { probability: 60 });
+      expect(percentage.status).toBe(400);
+      expect(percentage.body.errors).toEqual([{ field: 'probability', message: expect.stringContaining('looks like a percentage: send 0.6') }]);
 
       const first = await forecast(analyst, { probability: 0.2, note: 'Too early to tell' });
       expect(first.status).toBe(201);
-      expect(first.body).toMatchObject({ probability: 0.2, note: 'Too early to tell', forecasterName: 'test analyst', forecaster: expect.stringMatching(/^apikey:/) });
+      expect(first.body).toMatchObject({ probability: 0.2, note: 'Too early to tell', forecasterName: 'test analyst', forecaster: expect.stringMatching(/^user:/) });
       await pause(5);
       expect((await forecast(secondAnalyst, { probability: 0.8 })).status).toBe(201);
       await pause(5);

@@ -245,7 +245,7 @@ describe('foundation: auth, conventions and the first endpoints', () => {
       expect(entries).toHaveLength(4);
       expect(entries.every((entry) => entry.kind === 'prior')).toBe(true);
       const verify = await t.http.get('/v1/audit/verify').set(auth(t.adminKey));
-      expect(verify.body).toEqual({ ok: true, chains: 4, entries: 4, firstBroken: null, broken: [], brokenCount: 0, checkpoints: 0 });
+      expect(verify.body).toEqual({ ok: true, chains: 4, entries: 4, firstBroken: null, broken: [], brokenCount: 0, checkpoints: 0, signedHeads: 4, witness: null });
     });
   });
 });

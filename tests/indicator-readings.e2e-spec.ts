@@ -142,7 +142,7 @@ describe('indicator readings and links', () => {
       ]);
       const evidence = await t.prisma.evidence.findUniqueOrThrow({ where: { id: response.body.crossings[0].evidenceId } });
       expect(evidence.indicatorReadingId).toBe(response.body.id);
-      expect(evidence.actor).toMatch(/^apikey:/);
+      expect(evidence.actor).toMatch(/^user:/);
     });
 
     it('stores an exact repeat once and derives nothing from it', async () => {

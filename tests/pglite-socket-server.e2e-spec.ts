@@ -63,6 +63,31 @@ describe('PGliteSocketServer', () => {
     }
   });
 
+  it('answers a result larger than a Unix socket takes at once, and the statement after it, intact', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'bellwether-socket-'));
+    const unixServer = new PGliteSocketServer(db);
+    await unixServer.listenOnPath(join(directory, '.s.PGSQL.5432'));
+    const client = new pg.Client({ connectionString: `postgresql://postgres@localhost:5432/postgres?host=${encodeURIComponent(directory)}` });
+    try {
+      await client.connect();
+      // A quarter of a megabyte, plain and multi-byte: PGlite hands it out in views of its memory that the next statement reuses.
+      const plain = 'x'.repeat(260_000);
+      const document = JSON.stringify({ terms: Array.from({ length: 8_000 }, (_, index) => [`芯片补贴 ${index}`, index / 7]) });
+      await client.query('CREATE TABLE large_answer (id int PRIMARY KEY, document jsonb)');
+      await client.query('INSERT INTO large_answer VALUES (1, $1::jsonb)', [document]);
+      for (let round = 0; round < 3; round++) {
+        expect((await client.query<{ text: string }>('SELECT $1::text AS text', [plain])).rows[0]!.text).toBe(plain);
+        expect((await client.query<{ n: number }>('SELECT $1::int AS n', [round])).rows).toEqual([{ n: round }]);
+        expect(JSON.stringify((await client.query<{ document: unknown }>('SELECT document FROM large_answer WHERE id = $1', [1])).rows[0]!.document)).toBe(document);
+        expect((await client.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      }
+    } finally {
+      await client.end();
+      await unixServer.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back the transaction of a client that disconnects inside it, and serves the others', async () => {
     const quitter = new pg.Client({ connectionString: url });
     quitter.on('error', () => undefined);

@@ -3,14 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startWorkerProcess, stopProcess } from '#test/app-processes.js';
 import { startPrivateRedis, type PrivateServer } from '#test/private-servers.js';
 import { createTestDatabase, type TestDatabase } from '#test/test-database.js';
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { until } from '#test/wait.js';
 
 /**
  * A worker whose Redis goes away says so in its own log, a line per queue or

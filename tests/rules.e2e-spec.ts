@@ -1,4 +1,4 @@
-import { SignalRoutingService } from '#signals';
+import { SignalItemsRepository, SignalRoutingService } from '#signals';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
 /** Rules CRUD, and how rules route items: terms, sources, enabled, and the `matches` snapshot. */
@@ -196,12 +196,12 @@ describe('rules', () => {
       expect(manual.body.matched).toBe(0);
 
       // A fetched item from that source, routed the way feed ingestion does it.
-      const fetched = await t.prisma.signalItem.createManyAndReturn({
-        data: [
-          { sourceId: source.id, dedupeKey: `${source.id}:guid-1`, title: 'Lithography breakthrough in Shanghai', contentHash: 'h1', status: 'unmatched' },
-          { sourceId: source.id, dedupeKey: `${source.id}:guid-2`, title: 'Nothing relevant', contentHash: 'h2', status: 'unmatched' },
-        ],
-      });
+      const fetched = await t.app.get(SignalItemsRepository).insertNew(
+        [
+          { key: 'guid-1', title: 'Lithography breakthrough in Shanghai', contentHash: 'h1' },
+          { key: 'guid-2', title: 'Nothing relevant', contentHash: 'h2' },
+        ].map(({ key, title, contentHash }) => ({ sourceId: source.id, dedupeKey: `${source.id}:${key}`, externalId: key, url: null, title, summary: null, publishedAt: null, contentHash })),
+      );
       const outcome = await t.app.get(SignalRoutingService).route(fetched);
       expect(outcome).toEqual({ matched: 1, unmatched: 1, autoAccepted: 0, suggested: 0 });
       const routed = await item(fetched[0]!.id);
@@ -213,10 +213,11 @@ describe('rules', () => {
     it('stems word forms, announces each newly pending item once, previews and reruns', async () => {
       const rule = await createRule({ name: 'Subsidies', query: 'subsid* (chip* OR semiconductor*) -intel', impacts: [] });
       expect(rule.status).toBe(201);
+      // Published weeks apart: two cities' subsidies, not two reports of one story (which would be announced once).
       const response = await submit([
-        { title: 'Hangzhou subsidizes domestic chips' },
-        { title: 'US subsidises Intel chip plant' },
-        { title: 'Guangdong semiconductor subsidies grow' },
+        { title: 'Hangzhou subsidizes domestic chips', publishedAt: '2026-03-01T00:00:00Z' },
+        { title: 'US subsidises Intel chip plant', publishedAt: '2026-04-01T00:00:00Z' },
+        { title: 'Guangdong semiconductor subsidies grow', publishedAt: '2026-05-01T00:00:00Z' },
       ]);
       expect(response.body.matched).toBe(2);
       const events = await t.prisma.outboxEvent.findMany({ where: { type: 'signal.pending_review' } });

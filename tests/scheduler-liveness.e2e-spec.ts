@@ -3,18 +3,10 @@ import pg from 'pg';
 import { serve, startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
 import { auth, createTestApp, deleteRedisPrefix, type TestApp } from '#test/test-app.js';
 import { TEST_REDIS_URL } from '#test/test-database.js';
+import { eventually } from '#test/wait.js';
 
 const TICK = 'enqueue-due-sources-every-minute';
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Ascend</title><guid>x</guid></item></channel></rss>`;
-
-async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** What the queue loses when Redis comes back empty, or when BullMQ's tables in PostgreSQL are emptied. */
 const wipeQueue: Record<'redis' | 'postgres', (t: TestApp) => Promise<void>> = {
@@ -53,7 +45,7 @@ describe.each(['redis', 'postgres'] as const)('scheduler liveness (BullMQ on %s)
   const lastTick = async () => (await t.prisma.schedulerRun.findUnique({ where: { schedulerId: TICK } }))?.lastRunAt ?? null;
 
   it('records each run of the minute tick in PostgreSQL, and is ready while it is on time', async () => {
-    expect(await waitFor(lastTick, 30_000)).not.toBeNull();
+    expect(await eventually(lastTick, 30_000)).not.toBeNull();
     const ready = await t.http.get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.info.schedulers.status).toBe('up');
@@ -74,7 +66,7 @@ describe.each(['redis', 'postgres'] as const)('scheduler liveness (BullMQ on %s)
     expect(metrics.text).toMatch(/bellwether_sources_due \d+/);
 
     // The workers' next pass announces the stall once, however many passes see it.
-    const announced = await waitFor(async () => {
+    const announced = await eventually(async () => {
       const events = await t.prisma.outboxEvent.findMany({ where: { type: 'system.scheduler_stalled' } });
       return events.length > 0 ? events : null;
     }, 15_000);
@@ -90,7 +82,7 @@ describe.each(['redis', 'postgres'] as const)('scheduler liveness (BullMQ on %s)
     const created = await t.http.post('/v1/sources').set(auth(analyst)).send({ name: 'after the wipe', kind: 'feed', url: `${feeds.origin}/feed.xml` });
     expect(created.status).toBe(201);
 
-    const fetched = await waitFor(async () => (await t.prisma.source.findUniqueOrThrow({ where: { id: created.body.id } })).lastSuccessAt, 90_000);
+    const fetched = await eventually(async () => (await t.prisma.source.findUniqueOrThrow({ where: { id: created.body.id } })).lastSuccessAt, 90_000);
     expect(fetched).not.toBeNull();
     expect((await lastTick())!.getTime()).toBeGreaterThan(before.getTime());
     const ready = await t.http.get('/health/ready');

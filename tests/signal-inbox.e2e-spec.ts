@@ -18,11 +18,15 @@ describe('signals: review inbox and manual submission', () => {
   const accept = (id: string, body: Record<string, unknown> = {}) => t.http.post(`/v1/signals/${id}/accept`).set(auth(analyst)).send(body);
   const reject = (id: string, body: Record<string, unknown>) => t.http.post(`/v1/signals/${id}/reject`).set(auth(analyst)).send(body);
   const logOdds = async (slug: string) => (await t.prisma.prediction.findUniqueOrThrow({ where: { slug } })).logOdds;
-  /** A new item matching the seeded "Huawei Ascend adoption" rule (supports us-china-ai-bifurcation, weak). */
+  /**
+   * A new item matching the seeded "Huawei Ascend adoption" rule (supports us-china-ai-bifurcation, weak), each
+   * published four days after the one before: a story of its own, not another report of the last one.
+   */
   let counter = 0;
+  const publishedAt = (n: number) => new Date(Date.UTC(2026, 0, 5 + (n - 1) * 4, 10)).toISOString();
   const pendingItem = async (): Promise<string> => {
     counter += 1;
-    const response = await submit([{ title: `Huawei Ascend 910C adoption grows, report ${counter}`, url: `https://news.example.com/ascend/${counter}`, publishedAt: '2026-01-05T10:00:00Z' }]);
+    const response = await submit([{ title: `Huawei Ascend 910C adoption grows, report ${counter}`, url: `https://news.example.com/ascend/${counter}`, publishedAt: publishedAt(counter) }]);
     expect(response.body).toMatchObject({ new: 1, matched: 1 });
     return response.body.createdIds[0] as string;
   };
@@ -63,12 +67,12 @@ describe('signals: review inbox and manual submission', () => {
       expect(response.body).toMatchObject({
         evidenceId: expect.any(String),
         impacts: [expect.objectContaining({ slug: 'us-china-ai-bifurcation', likelihoodRatio: 1.5 })],
-        signal: { id, status: 'accepted', reviewedBy: expect.stringMatching(/^apikey:/) },
+        signal: { id, status: 'accepted', reviewedBy: expect.stringMatching(/^user:/) },
       });
       expect((await logOdds('us-china-ai-bifurcation')) - before).toBeCloseTo(Math.log(1.5), 10);
       const evidence = await t.prisma.evidence.findUniqueOrThrow({ where: { id: response.body.evidenceId } });
       expect(evidence).toMatchObject({ signalItemId: id, sourceUrl: `https://news.example.com/ascend/${counter}`, summary: expect.stringContaining('Huawei Ascend') });
-      expect(evidence.observedAt.toISOString()).toBe('2026-01-05T10:00:00.000Z');
+      expect(evidence.observedAt.toISOString()).toBe(publishedAt(counter));
 
       const again = await accept(id);
       expect(again.status).toBe(409);
@@ -174,6 +178,7 @@ describe('signals: review inbox and manual submission', () => {
 
     it('routes items a crash left stored but unrouted, once, however many sweeps run at once', async () => {
       // What a process killed between storing and routing leaves behind: the items, with routedAt still null.
+      // (Published months before the other tests' items: not reports of the same events.)
       const stored = await t.app.get(SignalItemsRepository).insertNew(
         ['DeepSeek stays on the Entity List', 'Huawei Ascend shipments double', 'A quiet day in the garden'].map((title) => ({
           dedupeKey: `manual:crash-${title}`,
@@ -182,7 +187,7 @@ describe('signals: review inbox and manual submission', () => {
           url: null,
           title,
           summary: null,
-          publishedAt: null,
+          publishedAt: new Date('2025-06-01T00:00:00Z'),
           contentHash: title,
         })),
       );

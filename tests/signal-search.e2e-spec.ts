@@ -194,39 +194,20 @@ describe('signals: search, inbox order, retraction, raw OPML, suggestions', () =
   });
 
   describe('suggested items', () => {
-    it('suggests unmatched items resembling accepted ones, explained by their words, never accepting them', async () => {
-      // Background: news no rule matches, and a rejected near-miss.
-      await submit(
-        ['Football league results', 'Stock market closes higher', 'New museum exhibition opens', 'City council approves budget', 'Rainfall above average this spring', 'Film festival line-up announced'].map(
-          (title) => ({ title, summary: `${title}, in brief.` }),
-        ),
-      );
-      // Analysts accept items no rule matched for china-domain-parity, with impacts of their own.
-      const accepted = await submit([
-        { title: 'Chinese port deploys autonomous cranes across container terminals', summary: 'Autonomous cranes and container logistics at scale' },
-        { title: 'Autonomous container cranes now run most of a Chinese terminal', summary: 'Port logistics automation with autonomous cranes' },
-        { title: 'Second Chinese port orders autonomous cranes for container yard', summary: 'Terminal logistics: autonomous cranes move containers' },
-      ]);
-      for (const id of accepted) {
-        const response = await t.http
-          .post(`/v1/signals/${id}/accept`)
-          .set(auth(analyst))
-          .send({ impacts: [{ prediction: 'china-domain-parity', direction: 'supports', strength: 'moderate' }] });
-        expect(response.status).toBe(201);
-      }
+    it('suggests unmatched items the routing model finds relevant, explained by their words, never accepting them', async () => {
       const [similar, unrelated] = await submit([
-        { title: 'Autonomous cranes arrive at a new container terminal', summary: 'Port logistics keeps automating' },
+        { title: 'Photonic chip lab in Hefei gets provincial money', summary: 'The optical computing team will build a prototype.' },
         { title: 'Chess tournament draws record crowd' },
       ]);
 
-      const suggestion = (await get(`/v1/signals/${similar}`)).body as Item & { evidenceId: string | null };
+      const suggestion = (await get(`/v1/signals/${similar}`)).body as Item & { evidenceId: string | null; routes: { via: string; score: number; terms: string[] }[] };
       expect(suggestion.status).toBe('suggested');
       expect(suggestion.evidenceId).toBeNull();
+      expect(suggestion.routes).toEqual([expect.objectContaining({ target: 'china-alt-compute-acceleration', via: 'model', direction: 'supports' })]);
       expect(suggestion.suggestions).toEqual([
-        expect.objectContaining({ predictionSlug: 'china-domain-parity', direction: 'supports', strength: 'moderate', probability: expect.any(Number), terms: expect.arrayContaining(['crane', 'autonom']) }),
+        expect.objectContaining({ predictionSlug: 'china-alt-compute-acceleration', direction: 'supports', strength: 'moderate', probability: suggestion.routes[0]!.score, terms: suggestion.routes[0]!.terms }),
       ]);
-      expect(suggestion.suggestions[0]!.probability).toBeGreaterThanOrEqual(0.9);
-      expect(suggestion.matchedTerms).toEqual(suggestion.suggestions[0]!.terms);
+      expect(suggestion.matchedTerms).toEqual(suggestion.routes[0]!.terms);
       expect((await get(`/v1/signals/${unrelated}`)).body.status).toBe('unmatched');
 
       // In the inbox, after the pending items; on the web inbox, marked as suggested.
@@ -234,23 +215,24 @@ describe('signals: search, inbox order, retraction, raw OPML, suggestions', () =
       expect(inbox.at(-1)!.id).toBe(similar);
       expect(await webInbox()).toContain('data-testid="suggested"');
 
-      // Accepting it without impacts records the suggestion's.
+      // Accepting it without impacts records the route's: the prediction, as the seed rules weigh it (moderate).
       const accept = await t.http.post(`/v1/signals/${similar}/accept`).set(auth(analyst)).send({});
       expect(accept.status).toBe(201);
-      expect(accept.body.impacts).toEqual([expect.objectContaining({ slug: 'china-domain-parity', likelihoodRatio: 3 })]);
+      expect(accept.body.impacts).toEqual([expect.objectContaining({ slug: 'china-alt-compute-acceleration', likelihoodRatio: 3 })]);
     });
 
     it('routes a suggested item to pending once a rule matches it', async () => {
-      const [id] = await submit([{ title: 'Autonomous cranes at a river container terminal', summary: 'Port logistics automation' }]);
+      // Published a year before the Hefei lab's news: the same words about another city's lab would otherwise be taken for another report of that story.
+      const [id] = await submit([{ title: 'Photonic chip lab in Wuhan gets provincial money', summary: 'The optical computing team will build a prototype.', publishedAt: '2025-06-01T00:00:00Z' }]);
       expect((await get(`/v1/signals/${id}`)).body.status).toBe('suggested');
-      const rule = await t.http.post('/v1/rules').set(auth(analyst)).send({ name: 'Port automation', query: 'autonomous crane*', impacts: [] });
+      const rule = await t.http.post('/v1/rules').set(auth(analyst)).send({ name: 'Photonic labs', query: 'photonic lab*', impacts: [] });
       expect(rule.status).toBe(201);
       const outcome = await t.app.get(SignalRoutingService).rerun(new Date(0));
       expect(outcome.matched).toBeGreaterThanOrEqual(1);
       const routed = (await get(`/v1/signals/${id}`)).body as Item & { matches: { ruleName: string; terms: string[] }[] };
       expect(routed.status).toBe('pending');
       expect(routed.suggestions).toEqual([]);
-      expect(routed.matches).toEqual([expect.objectContaining({ ruleName: 'Port automation', terms: ['autonomous', 'crane*'] })]);
+      expect(routed.matches).toEqual([expect.objectContaining({ ruleName: 'Photonic labs', terms: ['photonic', 'lab*'] })]);
     });
   });
 });

@@ -6,6 +6,7 @@ import { JobQueues } from '#jobs';
 import { DueSourcesScheduler, SourceIngestionService, type FetchOutcome } from '#signals';
 import { serve, startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { eventually } from '#test/wait.js';
 
 
 function rss(items: number, options: { prefix?: string; ttl?: number } = {}): string {
@@ -397,11 +398,13 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
   });
 
   describe('scheduling', () => {
-    it('has cluster-wide schedulers ticking every minute on the ingest queue: due sources, and the unrouted-item sweep', async () => {
+    it('has cluster-wide schedulers ticking every minute on the ingest queue: due sources and the unrouted-item sweep (and the daily routing model retrain, the WebSub leases)', async () => {
       await t.worker!.get(JobQueues).ensureSchedules();
       const schedulers = await t.worker!.get(JobQueues).queue('ingest').getJobSchedulers();
       expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every]).sort()).toEqual([
         ['enqueue-due-sources-every-minute', 60_000],
+        ['renew-websub-subscriptions-every-10-minutes', 600_000],
+        ['retrain-routing-model-daily', 86_400_000],
         ['route-unrouted-signals-every-minute', 60_000],
       ]);
     });
@@ -413,10 +416,12 @@ describe('sources and ingestion (BullMQ on Redis, allowlist 127.0.0.1)', () => {
       const scheduler = t.worker!.get(DueSourcesScheduler);
       // Two ticks before the worker gets to it: the deterministic job id keeps it one job.
       await Promise.all([scheduler.enqueueDueSources(), scheduler.enqueueDueSources()]);
-      const deadline = Date.now() + 20_000;
-      while ((await itemsOf(due.id)).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      // The items are stored before the fetch's outcome (its next due time) is: wait for both.
+      const fetched = await eventually(async () => {
+        const source = await t.prisma.source.findUniqueOrThrow({ where: { id: due.id } });
+        return source.lastFetchedAt && (await itemsOf(due.id)).length === 3 ? source : undefined;
+      }, 20_000);
       expect(await itemsOf(due.id)).toHaveLength(3);
-      const fetched = await t.prisma.source.findUniqueOrThrow({ where: { id: due.id } });
       expect(fetched.nextFetchAt.getTime()).toBeGreaterThan(Date.now() + 500 * 1000);
       expect((await t.prisma.source.findUniqueOrThrow({ where: { id: disabled.id } })).lastFetchedAt).toBeNull();
       const jobs = await t.worker!.get(JobQueues).queue('ingest').getJobs(['completed', 'active', 'waiting', 'delayed']);
@@ -482,7 +487,12 @@ describe('scheduled fetching on BullMQ\'s PostgreSQL backend (the embedded mode\
     const created = await t.http.post('/v1/sources').set(auth(analyst)).send({ name: 'pg', kind: 'feed', url: `${server.origin}/feed.xml` });
     expect(created.status).toBe(201);
     const schedulers = await t.worker!.get(JobQueues).queue('ingest').getJobSchedulers();
-    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(['enqueue-due-sources-every-minute', 'route-unrouted-signals-every-minute']);
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([
+      'enqueue-due-sources-every-minute',
+      'renew-websub-subscriptions-every-10-minutes',
+      'retrain-routing-model-daily',
+      'route-unrouted-signals-every-minute',
+    ]);
     await t.worker!.get(DueSourcesScheduler).enqueueDueSources();
     const deadline = Date.now() + 20_000;
     let count = 0;

@@ -68,8 +68,12 @@ describe('web app in a browser', () => {
     await screenshotBothWidths(page, name);
   }
 
+  /** Each published five days after the one before (the latest first in the inbox): a story of its own, not another report of the last. */
+  let signals = 0;
   const pendingSignal = async (title: string): Promise<string> => {
-    const response = await t.http.post('/v1/signals').set(auth(analyst)).send({ items: [{ title, url: `https://news.example.com/${encodeURIComponent(title)}` }] });
+    signals += 1;
+    const publishedAt = new Date(Date.now() - (60 - 5 * signals) * 86_400_000).toISOString();
+    const response = await t.http.post('/v1/signals').set(auth(analyst)).send({ items: [{ title, url: `https://news.example.com/${encodeURIComponent(title)}`, publishedAt }] });
     expect(response.body).toMatchObject({ new: 1, matched: 1 });
     return response.body.createdIds[0] as string;
   };
@@ -83,15 +87,16 @@ describe('web app in a browser', () => {
         t.http
           .post('/v1/evidence')
           .set(auth(analyst))
-          .send({ summary, sourceUrl: 'https://news.example.com/item', observedAt: new Date().toISOString(), impacts: [{ prediction, ...impact }] })
+          // Each its own story (its own link): evidence of one story would count once.
+          .send({ summary, sourceUrl: `https://news.example.com/item/${encodeURIComponent(summary)}`, observedAt: new Date().toISOString(), impacts: [{ prediction, ...impact }] })
           .expect(201);
       for (const [summary, impact] of HISTORY) await record('deepseek-blacklisted-12m', summary, impact);
       await record('china-alt-compute-acceleration', 'Provincial fund backs photonic compute start-ups', { direction: 'supports', strength: 'moderate' });
       await record('china-alt-compute-acceleration', 'RISC-V accelerator tape-out announced', { direction: 'supports', strength: 'weak' });
       await record('china-domain-parity', 'Open model trails leader on coding benchmark', { direction: 'contradicts', strength: 'weak' });
-      await spreadHistoryOverDays(t.prisma, t.database.url, 'deepseek-blacklisted-12m', 120);
-      await spreadHistoryOverDays(t.prisma, t.database.url, 'china-alt-compute-acceleration', 45);
-      await spreadHistoryOverDays(t.prisma, t.database.url, 'china-domain-parity', 20);
+      await spreadHistoryOverDays(t, 'deepseek-blacklisted-12m', 120);
+      await spreadHistoryOverDays(t, 'china-alt-compute-acceleration', 45);
+      await spreadHistoryOverDays(t, 'china-domain-parity', 20);
       await pendingSignal('Huawei Ascend 910C adoption grows among cloud providers');
       page = await newPage();
     });
@@ -190,6 +195,33 @@ describe('web app in a browser', () => {
       await expect(signal.getByTestId('signal-outcome').textContent()).resolves.toContain('Unsourced forum rumour');
     });
 
+    it('shows two reports of one event as one card, linked to the story page, where a report can be split off', async () => {
+      const publishedAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      const submitted = await t.http
+        .post('/v1/signals')
+        .set(auth(analyst))
+        .send({
+          items: [
+            { title: 'Huawei Ascend 910C powers 8,000 new servers at China Mobile', url: 'https://wire.example.com/ascend-8000', publishedAt },
+            { title: '华为昇腾910C：中国移动新增8000台服务器', url: 'https://finance.example.cn/ascend-8000', publishedAt },
+          ],
+        })
+        .expect(201);
+      const storyId = (await t.prisma.signalItem.findUniqueOrThrow({ where: { id: submitted.body.createdIds[0] } })).storyId!;
+      await page.goto('/app/inbox');
+      const card = page.locator(`[data-story-id="${storyId}"]`);
+      await expect(card.getByTestId('reported-by').textContent()).resolves.toBe('reported by 2 sources');
+      await expect(card.getByTestId('story-source').count()).resolves.toBe(2);
+      await card.getByTestId('reported-by').click();
+      await page.waitForURL(`${baseUrl}/app/stories/${storyId}`);
+      await expect(page.getByTestId('story-item').count()).resolves.toBe(2);
+      await checkPage(page, 'story');
+      await page.getByRole('button', { name: /^Another event: split “华为昇腾910C/ }).click();
+      await page.waitForURL(`${baseUrl}/app/stories/${storyId}`);
+      await expect(page.getByTestId('story-item').count()).resolves.toBe(1);
+      await expect(page.getByTestId('story-changes').textContent()).resolves.toContain('split a report off into a story of its own');
+    });
+
     it('shows an indicator, the calibration and the admin pages', async () => {
       for (const [value, daysAgo] of [[10, 60], [18, 45], [24, 30], [33, 12], [38, 3]]) {
         await t.http
@@ -228,6 +260,17 @@ describe('web app in a browser', () => {
       await page.getByRole('button', { name: 'Record evidence' }).click();
       await page.waitForURL(/done=evidence/);
       await expect(page.locator('main').textContent()).resolves.toContain('A domestic model tops a public benchmark');
+    });
+
+    it('warns when evidence looks like the same story as earlier evidence, and the trail says it counted once', async () => {
+      await page.goto('/app/predictions/china-domain-parity');
+      await page.getByLabel('What was observed').fill('A domestic model tops a public benchmark.');
+      await page.getByLabel('Strength').selectOption('weak');
+      await page.getByRole('button', { name: 'Record evidence' }).click();
+      await page.waitForURL(/done=evidence/);
+      await expect(page.getByTestId('same-story').textContent()).resolves.toContain('A domestic model tops a public benchmark');
+      await expect(page.getByTestId('move-story').first().textContent()).resolves.toContain('counted once with');
+      await checkPage(page, 'prediction-same-story');
     });
 
     it('shows a friendly HTML page for errors under /app while the API keeps problem+json', async () => {
@@ -270,11 +313,13 @@ describe('web app in a browser', () => {
     });
 
     it('refuses a POST without the form token', async () => {
+      const sequence = async () => (await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'china-domain-parity' } })).auditSequence;
+      const before = await sequence();
       const response = await page.request.post('/app/predictions/china-domain-parity/override', { form: { percent: '50', reason: 'no token' } });
       expect(response.status()).toBe(403);
       const wrong = await page.request.post('/app/predictions/china-domain-parity/override', { form: { percent: '50', reason: 'forged', _csrf: 'x'.repeat(43) } });
       expect(wrong.status()).toBe(403);
-      expect((await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'china-domain-parity' } })).auditSequence).toBeLessThan(5);
+      expect(await sequence()).toBe(before);
     });
 
     it('signs out: the session ends and pages send to sign-in again', async () => {

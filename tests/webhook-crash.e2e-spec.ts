@@ -8,7 +8,7 @@ import pg from 'pg';
 
 import { deleteRedisPrefix } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
-import { eventually } from '#test/webhook-receiver.js';
+import { eventually } from '#test/wait.js';
 
 const WORKER_ENTRY = join(process.cwd(), 'dist/apps/worker/src/main.js');
 const EVENTS = 60;

@@ -1,6 +1,7 @@
 import { startPrivateRedis, type PrivateServer } from '#test/private-servers.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
-import { eventually, startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
+import { eventually } from '#test/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
 
 /**
  * Queue mode with Redis stopped while evidence is recorded: the API keeps

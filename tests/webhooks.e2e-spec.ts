@@ -1,7 +1,8 @@
 import { OutboxWriter } from '#events';
 import { OutboxRelayService } from '#notify';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
-import { eventually, startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '#test/webhook-receiver.js';
+import { eventually } from '#test/wait.js';
+import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from '#test/webhook-receiver.js';
 
 /** A response body, loosely typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -279,7 +280,7 @@ describe('webhooks', () => {
       expect(body.data.probabilityAfter - body.data.probabilityBefore).toBeGreaterThan(0.05);
     });
 
-    it('sends Slack-ready {text, blocks} to a slack endpoint', async () => {
+    it('sends Slack-ready {text, blocks} to a slack endpoint: the evidence that moved its prediction, with the effective ratio and a link', async () => {
       await createEndpoint({ url: `${receiver.origin}/slack`, events: ['prediction.confidence_changed'], format: 'slack', predictions: ['us-china-ai-bifurcation'] });
       const prediction = await t.prisma.prediction.findUniqueOrThrow({ where: { slug: 'us-china-ai-bifurcation' } });
       await recordEvidence(3, 'us-china-ai-bifurcation', 'Commerce adds DeepSeek to the Entity List');
@@ -288,8 +289,39 @@ describe('webhooks', () => {
       const message = JSON.parse(delivery.body);
       const before = Math.round(prediction.probability * 100);
       const now = Math.round(after.probability * 100);
-      expect(message.text).toBe(`${prediction.title}: ${before}% → ${now}% (+${now - before} pts) — Commerce adds DeepSeek to the Entity List, LR 3`);
-      expect(message.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+      expect(message.text).toBe(`New evidence: Commerce adds DeepSeek to the Entity List — ${prediction.title}: ${before}% → ${now}% (+${now - before} pts, effective LR 3)`);
+      expect(message.blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringContaining(`<${t.config.publicUrl}/app/predictions/us-china-ai-bifurcation|`) } });
+    });
+
+    it('sends a slack endpoint on ["*"] one message per evidence item, naming every prediction it moved; a JSON endpoint gets every event, each with links.app', async () => {
+      await createEndpoint({ url: `${receiver.origin}/slack-all`, events: ['*'], format: 'slack' });
+      await createEndpoint({ url: `${receiver.origin}/json-all`, events: ['*'] });
+      const recorded = await t.http
+        .post('/v1/evidence')
+        .set(auth(analyst))
+        .send({
+          summary: 'Two labs added to the Entity List',
+          observedAt: new Date(Date.UTC(2026, 10, day++)).toISOString(),
+          reliability: 0.8,
+          impacts: [
+            { prediction: 'china-alt-compute-acceleration', likelihoodRatio: 10 },
+            { prediction: 'us-china-ai-bifurcation', direction: 'supports', strength: 'weak' },
+          ],
+        });
+      expect(recorded.status).toBe(201);
+      // JSON: evidence.recorded and one confidence change per prediction moved, each linking its page.
+      const json = await eventually(() => (receiver.at('/json-all').length >= 3 ? receiver.at('/json-all') : undefined), 20_000);
+      const bodies = json.map((delivery): Json => JSON.parse(delivery.body) as Json);
+      expect(bodies.map((body) => String(body.type)).sort()).toEqual(['evidence.recorded', 'prediction.confidence_changed', 'prediction.confidence_changed']);
+      for (const body of bodies) expect(body.links.app).toMatch(new RegExp(`^${t.config.publicUrl}/app/predictions/`));
+      const slack = await eventually(() => receiver.at('/slack-all')[0], 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(receiver.at('/slack-all')).toHaveLength(1);
+      const message = JSON.parse(slack.body) as Json;
+      // Reliability 0.8 turns LR 10 into e^(0.8 ln 10) = 6.3, and the weak support (1.5) into 1.4.
+      expect(message.text).toMatch(/^New evidence: Two labs added to the Entity List — .*: \d+% → \d+% \(\+\d+ pts, effective LR 6\.3\); .*: \d+% → \d+% \(\+\d+ pts, effective LR 1\.4\)$/);
+      expect(message.blocks[0].text.text).toContain(`${t.config.publicUrl}/app/predictions/china-alt-compute-acceleration`);
+      expect(message.blocks[0].text.text).toContain(`${t.config.publicUrl}/app/predictions/us-china-ai-bifurcation`);
     });
   });
 

@@ -7,6 +7,7 @@ import { startWorkerProcess, stopProcess } from '#test/app-processes.js';
 import { serve, startLocalHttpServer, type LocalHttpServer, type Route } from '#test/local-http-server.js';
 import { deleteRedisPrefix } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
+import { eventually } from '#test/wait.js';
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
   <item><title>Huawei Ascend adoption grows</title><guid>a</guid></item>
@@ -16,15 +17,6 @@ const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 const RECOVERY_MS = 150_000;
 
 const SOURCE_ID = '01a22405-0000-7000-8000-000000000001';
-
-async function waitFor<T>(probe: () => Promise<T | null> | T | null, timeoutMs: number): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 interface StoredItemRow {
   title: string;
@@ -69,7 +61,7 @@ class CrashScene {
    * are looked for every 30 s, so up to a minute), plus a second worker's start on a busy machine.
    */
   async waitForSuccessfulFetch(timeoutMs: number): Promise<Date | null> {
-    return waitFor(async () => {
+    return eventually(async () => {
       const { rows } = await this.client.query<{ lastSuccessAt: Date | null }>(`SELECT "lastSuccessAt" FROM "Source" WHERE id = $1`, [SOURCE_ID]);
       return rows[0]?.lastSuccessAt ?? null;
     }, timeoutMs);
@@ -113,7 +105,7 @@ describe('crash safety: a worker killed mid-fetch', () => {
 
     const doomed = scene.startWorker();
     // The scheduler's first tick enqueues the due source; wait until its fetch is in flight.
-    expect(await waitFor(() => (scene.feeds.requests.length > 0 ? true : null), 60_000)).toBe(true);
+    expect(await eventually(() => (scene.feeds.requests.length > 0 ? true : null), 60_000)).toBe(true);
     await scene.kill(doomed);
     holdFirstRequest = false;
 
@@ -139,7 +131,7 @@ describe('crash safety: a worker killed mid-fetch', () => {
       await locker.query('LOCK TABLE "Rule" IN ACCESS EXCLUSIVE MODE');
 
       const doomed = scene.startWorker();
-      const stored = await waitFor(async () => ((await scene.items()).length === 2 ? true : null), 60_000);
+      const stored = await eventually(async () => ((await scene.items()).length === 2 ? true : null), 60_000);
       expect(stored).toBe(true);
       await scene.kill(doomed);
       expect((await scene.items()).map((item) => [item.status, item.routedAt])).toEqual([

@@ -5,14 +5,7 @@ import { QUEUE_NAMES } from '#jobs';
 import { startWorkerProcess } from '#test/app-processes.js';
 import { startPrivateRedis, type PrivateServer } from '#test/private-servers.js';
 import { createTestDatabase } from '#test/test-database.js';
-
-async function until(condition: () => boolean, timeoutMs: number, what: string, output: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms; the worker said:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { until } from '#test/wait.js';
 
 /**
  * A worker started while its Redis is down: it starts, says what it waits for
@@ -58,8 +51,8 @@ describe('a worker whose Redis is down', () => {
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-    await until(() => output.includes('Bellwether worker running'), 30_000, 'no start', said);
-    await until(() => output.includes('The job schedulers are not in place'), 5_000, 'no word on the schedulers', said);
+    await until(() => output.includes('Bellwether worker running'), 30_000, 'the worker to start', said);
+    await until(() => output.includes('The job schedulers are not in place'), 5_000, 'word that the job schedulers are not in place', said);
     // Every line is the logger's JSON: no raw stack traces printed beside it.
     const queueWarnings = lines().filter((line) => line.context === 'Queues');
     expect(queueWarnings.length).toBeGreaterThan(0);
@@ -68,7 +61,7 @@ describe('a worker whose Redis is down', () => {
     expect(queueWarnings.length).toBeLessThanOrEqual(QUEUE_NAMES.length * 2);
 
     await redis.start();
-    await until(() => output.includes('Job schedulers are in place'), 30_000, 'schedulers not in place after Redis came back', said);
+    await until(() => output.includes('Job schedulers are in place'), 30_000, 'the job schedulers in place after Redis came back', said);
 
     await redis.stop();
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => worker!.once('exit', (code, signal) => resolve({ code, signal })));

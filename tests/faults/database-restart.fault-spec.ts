@@ -21,7 +21,7 @@ describe('fault drill: PostgreSQL restarts under load', () => {
     database = await startPrivatePostgres();
     await applyMigrations(database.url, MIGRATIONS_DIRECTORY);
     adminKey = randomApiKey();
-    const config = loadConfig({ DATABASE_URL: database.url, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SCHEDULERS: 'false' });
+    const config = loadConfig({ DATABASE_URL: database.url, BOOTSTRAP_ADMIN_KEY: adminKey, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', SCHEDULERS: 'false', AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY });
     app = await createApiApp(config, new DatabaseConnection(database.url, 'postgres'));
     await app.init();
   }, 60_000);

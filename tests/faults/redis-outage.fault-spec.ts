@@ -1,6 +1,7 @@
 import { startPrivateRedis, type PrivateServer } from '#test/private-servers.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
-import { eventually, startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
+import { eventually } from '#test/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
 
 /**
  * Redis stopped for 30 s under evidence load (queue mode): the API keeps

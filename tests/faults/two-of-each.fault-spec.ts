@@ -7,7 +7,8 @@ import { startApiProcess, startWorkerProcess, stopProcess, type RunningApi } fro
 import { startLocalHttpServer, type LocalHttpServer } from '#test/local-http-server.js';
 import { deleteRedisPrefix, randomApiKey } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
-import { eventually, startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
+import { eventually } from '#test/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '#test/webhook-receiver.js';
 
 const FEEDS = 30;
 

@@ -10,7 +10,7 @@ import { createApiApp } from '#apps/api/src/api-app.js';
 import { createWorkerApp } from '#apps/worker/src/worker-app.js';
 import { ApiKeysService } from '#auth';
 import { loadConfig, type AppConfig } from '#config';
-import { DatabaseConnection, PrismaService, type ApiKeyRole } from '#db';
+import { applyMigrations, DatabaseConnection, MIGRATIONS_DIRECTORY, PrismaService, type ApiKeyRole } from '#db';
 
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from './test-database.js';
 
@@ -34,6 +34,8 @@ export interface TestAppOptions {
   /** Also boot the worker (processors and job schedulers). */
   worker?: boolean;
   env?: Record<string, string>;
+  /** A database prepared by the suite (migrated at boot as in production); by default a fresh, migrated one. */
+  database?: TestDatabase;
 }
 
 /** The Authorization header of a request made with `key`. */
@@ -50,7 +52,8 @@ export function randomApiKey(): string {
  * and a Redis prefix of its own; `close()` removes both.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
+  if (options.database) await applyMigrations(database.url, MIGRATIONS_DIRECTORY);
   const adminKey = randomApiKey();
   const queuePrefix = `bwtest-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
@@ -61,6 +64,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     SCHEDULERS: options.worker ? 'true' : 'false',
+    AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY,
     ...options.env,
   });
   const connection = new DatabaseConnection(database.url, 'postgres');

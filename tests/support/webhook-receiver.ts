@@ -9,6 +9,8 @@ export interface ReceivedWebhook {
   body: string;
   /** The status the receiver answered. */
   status: number;
+  /** When the request had arrived whole (ms since the epoch): what latency measurements read, not when a test looked. */
+  receivedAt: number;
 }
 
 /** What a path answers: a fixed status, or one per request in turn (the last repeats); `hold` answers nothing until released. */
@@ -45,7 +47,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
       counts.set(path, seen + 1);
       const answer = answers.get(path) ?? 200;
       const status = Array.isArray(answer) ? (answer[Math.min(seen, answer.length - 1)] ?? 200) : answer;
-      const delivery = { path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const delivery = { path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
       if (status === 'hold') {
         held.set(path, [...(held.get(path) ?? []), { delivery, response }]);
         return;
@@ -85,15 +87,4 @@ export function verifyWebhook(secret: string, delivery: ReceivedWebhook): unknow
     'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
     'webhook-signature': String(delivery.headers['webhook-signature']),
   });
-}
-
-/** Polls until `probe` returns something other than null or undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 20_000, what = 'the condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
