@@ -128,7 +128,8 @@ async function recordEvidence(pool: pg.Pool, body: EvidenceBody, actor: string):
     });
     const evidenceId = uuidv7();
     await client.query(
-      `INSERT INTO "Evidence" ("id", "summary", "sourceUrl", "observedAt", "reliability", "actor", "createdAt") VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      // Each its own story (the baseline does no story matching: Bellwether's figure includes it).
+      `INSERT INTO "Evidence" ("id", "storyId", "summary", "sourceUrl", "observedAt", "reliability", "actor", "createdAt") VALUES ($1, $1, $2, $3, $4, $5, $6, $7)`,
       [evidenceId, body.summary, body.sourceUrl ?? null, observedAt.toISOString(), reliability, actor, new Date().toISOString()],
     );
     const deltas = body.impacts.map((impact) => deltaLogOdds(impact.likelihoodRatio, reliability));

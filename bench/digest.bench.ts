@@ -102,7 +102,7 @@ export async function run(): Promise<void> {
     for (const subscriber of subscribers) {
       const start = performance.now();
       const digest = builder.build(inputs, subscriber.predictionIds);
-      await renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl: digests.unsubscribeUrl(subscriber) });
+      await renderer.render(digest, { frequency: subscriber.frequency, timezone: subscriber.timezone, unsubscribeUrl: digests.unsubscribeUrl(subscriber), publicUrl: 'https://bellwether.example.org' });
       samples.push(performance.now() - start);
       entries += digest.entryCount;
     }

@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-import { stopProcess } from '#test/app-processes.js';
+import { RUNTIME_FLAGS, stopProcess } from '#test/app-processes.js';
 
 const ROUNDS = 3;
 const READY_FRESH_AIM_MS = 3000;
 const READY_REUSED_AIM_MS = 2000;
 const RSS_AIM_MB = 350;
-/** As `npm start` runs it. */
-const RUNTIME_FLAGS = ['--max-old-space-size=1024'];
 
 interface Start {
   readyMs: number;

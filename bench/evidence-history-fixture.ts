@@ -3,8 +3,8 @@ import { adminQuery } from '#test/test-database.js';
 
 /**
  * Gives a prediction `count` earlier evidence items in one set-based insert: evidence
- * rows, their impacts and one audit entry each, `secondsApart` apart (by default 100,000
- * items span the last 100 days), then
+ * rows, their impacts, each its own story in the story ledger and one audit entry each,
+ * `secondsApart` apart (by default 100,000 items span the last 100 days), then
  * moves the prediction's chain head past them, as `count` real requests would have.
  * The deltas alternate in sign with varied sizes so the log-odds stay near the prior
  * and the (predictionId, deltaLogOdds) index sees a realistic spread. The hashes are
@@ -15,14 +15,22 @@ export async function seedEvidenceHistory(databaseUrl: string, prediction: { id:
   const tag = prediction.id.replaceAll('-', '');
   // Columns are TIMESTAMP(3) holding UTC, whatever the server's TimeZone.
   const sql = `
-    INSERT INTO "Evidence" ("id", "summary", "observedAt", "reliability", "actor", "createdAt")
-    SELECT md5('${tag}-ev-' || g)::uuid, 'bulk evidence ' || g, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds'), 1, 'bench',
+    INSERT INTO "Evidence" ("id", "storyId", "summary", "observedAt", "reliability", "actor", "createdAt")
+    SELECT md5('${tag}-ev-' || g)::uuid, md5('${tag}-ev-' || g)::uuid, 'bulk evidence ' || g, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds'), 1, 'bench',
            (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds')
       FROM generate_series(1, ${count}) AS g;
 
     INSERT INTO "EvidenceImpact" ("id", "evidenceId", "predictionId", "likelihoodRatio", "reliability", "deltaLogOdds", "createdAt")
     SELECT md5('${tag}-im-' || g)::uuid, md5('${tag}-ev-' || g)::uuid, '${prediction.id}'::uuid,
            exp(d), 1, d, (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds')
+      FROM (SELECT g, (CASE WHEN g % 2 = 1 THEN 1 ELSE -1 END) * (0.01 + (g % 97) / 100.0) AS d
+              FROM generate_series(1, ${count}) AS g) AS deltas;
+
+    -- Each item is its own story and the one it counts, as recording it would have left the ledger;
+    -- without these rows every item reads as an uncounted repeat and the scorecard's top movers scan the whole history.
+    INSERT INTO "EvidenceStoryImpact" ("id", "storyId", "predictionId", "strongestEvidenceId", "strongestDeltaLogOdds", "appliedDeltaLogOdds", "liveItems", "createdAt", "updatedAt")
+    SELECT md5('${tag}-st-' || g)::uuid, md5('${tag}-ev-' || g)::uuid, '${prediction.id}'::uuid, md5('${tag}-ev-' || g)::uuid, d, d, 1,
+           (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds'), (now() AT TIME ZONE 'UTC') - ((${count} - g) * interval '${secondsApart} seconds')
       FROM (SELECT g, (CASE WHEN g % 2 = 1 THEN 1 ELSE -1 END) * (0.01 + (g % 97) / 100.0) AS d
               FROM generate_series(1, ${count}) AS g) AS deltas;
 
@@ -48,7 +56,7 @@ export async function seedEvidenceHistory(databaseUrl: string, prediction: { id:
      WHERE "predictionId" = '${prediction.id}'::uuid AND "sequence" = 1;
     ALTER TABLE "AuditEntry" ENABLE TRIGGER USER;
 
-    ANALYZE "Evidence"; ANALYZE "EvidenceImpact"; ANALYZE "AuditEntry"; ANALYZE "Prediction";`;
+    ANALYZE "Evidence"; ANALYZE "EvidenceImpact"; ANALYZE "EvidenceStoryImpact"; ANALYZE "AuditEntry"; ANALYZE "Prediction";`;
   await adminQuery(sql, databaseUrl);
 }
 

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 
-import { startApiProcess, stopProcess } from '#test/app-processes.js';
+import { startApiProcess, startEmbeddedProcess, stopProcess } from '#test/app-processes.js';
 import { deleteRedisPrefix, randomApiKey } from '#test/test-app.js';
 import { adminQuery, createTestDatabase, TEST_REDIS_URL } from '#test/test-database.js';
 
@@ -18,9 +19,13 @@ const SLICES = 3;
 const CONCURRENCIES = [1, 10, 50] as const;
 const SPREAD = 5;
 const AIM = 0.6;
+/** The API's resident memory after every run here: the live heap is tens of MB, the rest V8's room to grow and the drivers. */
+const API_RSS_AIM_MB = 200;
+/** Embedded mode (one process: PGlite, the API and the worker) against queue mode, evidence at c1 / c10, and its memory after that load. */
+const EMBEDDED_AIMS = { c1: 0.8, c10: 0.6, rssMb: 300 } as const;
 
 interface Server {
-  name: 'bellwether' | 'bare';
+  name: 'bellwether' | 'bare' | 'embedded';
   origin: string;
   child: ChildProcess;
 }
@@ -86,7 +91,7 @@ function merge(origin: string, connections: number, slices: readonly autocannon.
 async function pair(servers: readonly Server[], connections: number, request: (server: Server) => autocannon.Request, order: number): Promise<Record<Server['name'], Run>> {
   const first = order % 2 === 0 ? servers : [...servers].reverse();
   for (const server of first) await slice(server.origin, connections, WARM_UP_SECONDS, request(server));
-  const slices: Record<Server['name'], autocannon.Result[]> = { bellwether: [], bare: [] };
+  const slices = Object.fromEntries(servers.map((server) => [server.name, [] as autocannon.Result[]])) as Record<Server['name'], autocannon.Result[]>;
   for (let turn = 0; turn < SLICES; turn++) {
     for (const server of turn % 2 === 0 ? first : [...first].reverse()) {
       slices[server.name].push(await slice(server.origin, connections, SECONDS / SLICES, request(server)));
@@ -104,6 +109,45 @@ async function pair(servers: readonly Server[], connections: number, request: (s
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
+/** JSON calls to one server, failing loudly on anything but success. */
+const caller =
+  (origin: string) =>
+  async (method: string, path: string, key: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+
+/** What the workloads need on one Bellwether: an analyst's and a viewer's key, and SPREAD predictions. */
+interface Fixture {
+  analyst: string;
+  viewer: string;
+  predictions: string[];
+}
+
+async function prepare(origin: string, adminKey: string): Promise<Fixture> {
+  const call = caller(origin);
+  const analyst = (await call('POST', '/v1/api-keys', adminKey, { name: 'bench analyst', role: 'analyst' })).key as string;
+  const viewer = (await call('POST', '/v1/api-keys', adminKey, { name: 'bench viewer', role: 'viewer' })).key as string;
+  const predictions: string[] = [];
+  for (let index = 0; index < SPREAD; index++) {
+    const created = await call('POST', '/v1/predictions', adminKey, {
+      slug: `bench-http-${index}`,
+      title: `Bench ${index}`,
+      statement: 'Benchmark prediction.',
+      resolutionCriteria: 'None; a benchmark.',
+      prior: 0.5,
+      deadline: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    });
+    predictions.push(created.id as string);
+  }
+  return { analyst, viewer, predictions };
+}
+
 /**
  * Bellwether in queue mode (the built API as its own process, PostgreSQL and Redis)
  * against a bare Node `http` + `pg` server doing the same SQL work
@@ -112,7 +156,9 @@ const fixed = (value: number, digits = 1) => value.toFixed(digits);
  * concurrency 1, 10 and 50, then GET /v1/predictions and GET
  * /v1/predictions/:id/scorecard at 10. The bare server's audit entries are
  * interleaved with Bellwether's in the same chains, and Bellwether's
- * /v1/audit/verify must accept them all at the end.
+ * /v1/audit/verify must accept them all at the end. Then embedded mode (`npm
+ * start`, one process on a fresh data directory) against queue mode on the same
+ * evidence workload, and each one's resident memory after its load.
  */
 export async function run(): Promise<void> {
   const database = await createTestDatabase();
@@ -134,49 +180,39 @@ export async function run(): Promise<void> {
     const bellwether = servers[0]!;
     const readyRss = rssMb(bellwether.child);
 
-    const call = async (method: string, path: string, key: string, body?: unknown) => {
-      const response = await fetch(`${bellwether.origin}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as Record<string, unknown>;
-    };
-    const analyst = (await call('POST', '/v1/api-keys', adminKey, { name: 'bench analyst', role: 'analyst' })).key as string;
-    const viewer = (await call('POST', '/v1/api-keys', adminKey, { name: 'bench viewer', role: 'viewer' })).key as string;
-    const predictions: string[] = [];
-    for (let index = 0; index < SPREAD; index++) {
-      const created = await call('POST', '/v1/predictions', adminKey, {
-        slug: `bench-http-${index}`,
-        title: `Bench ${index}`,
-        statement: 'Benchmark prediction.',
-        resolutionCriteria: 'None; a benchmark.',
-        prior: 0.5,
-        deadline: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-      });
-      predictions.push(created.id as string);
-    }
+    const call = caller(bellwether.origin);
+    const fixtures = new Map<Server['name'], Fixture>();
+    fixtures.set('bellwether', await prepare(bellwether.origin, adminKey));
+    // The bare server reads the same database: the same keys and predictions.
+    const fixtureOf = (server: Server) => fixtures.get(server.name === 'bare' ? 'bellwether' : server.name)!;
+    const { viewer, predictions } = fixtureOf(bellwether);
 
     let sent = 0;
-    const evidence = (targets: readonly string[]) => (): autocannon.Request => ({
-      method: 'POST',
-      path: '/v1/evidence',
-      headers: { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' },
-      setupRequest: (request) => {
-        const index = sent++;
-        return {
-          ...request,
-          body: JSON.stringify({
-            summary: `bench ${index}`,
-            sourceUrl: 'https://example.com/bench',
-            observedAt: new Date().toISOString(),
-            reliability: 0.9,
-            impacts: [{ prediction: targets[index % targets.length]!, likelihoodRatio: index % 2 === 0 ? 1.1 : 1 / 1.1 }],
-          }),
-        };
-      },
-    });
+    const evidence = (targetsOf: (fixture: Fixture) => readonly string[]) => (server: Server): autocannon.Request => {
+      const fixture = fixtureOf(server);
+      const targets = targetsOf(fixture);
+      return {
+        method: 'POST',
+        path: '/v1/evidence',
+        headers: { authorization: `Bearer ${fixture.analyst}`, 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          const index = sent++;
+          return {
+            ...request,
+            body: JSON.stringify({
+              summary: `bench ${index}`,
+              // A report of its own each time: one link for all would make them one story.
+              sourceUrl: `https://example.com/bench/${index}`,
+              observedAt: new Date().toISOString(),
+              reliability: 0.9,
+              impacts: [{ prediction: targets[index % targets.length]!, likelihoodRatio: index % 2 === 0 ? 1.1 : 1 / 1.1 }],
+            }),
+          };
+        },
+      };
+    };
+    const spread = (fixture: Fixture) => fixture.predictions;
+    const hotOne = (fixture: Fixture) => fixture.predictions.slice(0, 1);
     const read = (path: string) => (): autocannon.Request => ({ method: 'GET', path, headers: { authorization: `Bearer ${viewer}` } });
 
     const machine = os.cpus();
@@ -203,7 +239,7 @@ export async function run(): Promise<void> {
 
     let order = 0;
     const evidenceRuns: Record<string, Record<Server['name'], Run>> = {};
-    for (const [shape, targets] of [['5 predictions', predictions], ['one hot prediction', predictions.slice(0, 1)]] as const) {
+    for (const [shape, targets] of [['5 predictions', spread], ['one hot prediction', hotOne]] as const) {
       for (const connections of CONCURRENCIES) {
         const runs = await pair(servers, connections, evidence(targets), order++);
         evidenceRuns[`${shape} c${connections}`] = runs;
@@ -222,11 +258,35 @@ export async function run(): Promise<void> {
         `hot-row p99 at c10: ${hot.bellwether.p99Ms} ms vs ${hot.bare.p99Ms} ms, ${fixed(p99Ratio, 2)}x (aim <= 3x: ${p99Ratio <= 3 ? 'met' : 'NOT met'})\n`,
     );
 
+    // Embedded mode against queue mode: the same evidence workload on a fresh data directory, the two alternating.
+    const dataDir = await mkdtemp(join(tmpdir(), 'bellwether-bench-embedded-'));
+    try {
+      const embedded = await startEmbeddedProcess(dataDir, { BOOTSTRAP_ADMIN_KEY: adminKey, SEED: 'false', SCHEDULERS: 'false', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_ADDRESS: '0' });
+      const embeddedServer: Server = { name: 'embedded', origin: embedded.baseUrl, child: embedded.child };
+      servers.push(embeddedServer);
+      fixtures.set('embedded', await prepare(embedded.baseUrl, adminKey));
+      for (const [connections, aim] of [[1, EMBEDDED_AIMS.c1], [10, EMBEDDED_AIMS.c10]] as const) {
+        const runs = await pair([bellwether, embeddedServer], connections, evidence(spread), order++);
+        const ratio = runs.embedded.requestsPerSecond / runs.bellwether.requestsPerSecond;
+        const text =
+          `embedded / queue mode, POST /v1/evidence, 5 predictions, c${connections}: ${fixed(runs.embedded.requestsPerSecond, 0)} vs ${fixed(runs.bellwether.requestsPerSecond, 0)} req/s, ` +
+          `${fixed(ratio, 2)}x (aim >= ${aim}x: ${ratio >= aim ? 'met' : 'NOT met'})`;
+        rows.push(text);
+        process.stdout.write(`${text}\n`);
+      }
+      const embeddedRss = rssMb(embedded.child);
+      process.stdout.write(`embedded RSS after its load: ${fixed(embeddedRss, 0)} MB (aim <= ${EMBEDDED_AIMS.rssMb} MB: ${embeddedRss <= EMBEDDED_AIMS.rssMb ? 'met' : 'NOT met'})\n`);
+      await stopProcess(embedded.child);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+
     const verify = await call('GET', '/v1/audit/verify', adminKey);
+    const apiRss = rssMb(bellwether.child);
     const written = await adminQuery('SELECT count(*)::int AS "n" FROM "AuditEntry"', database.url);
     process.stdout.write(
       `audit verify over ${written.rows[0].n} entries written by both servers: ${verify.ok === true ? 'ok' : `FAILED ${JSON.stringify(verify).slice(0, 500)}`}\n` +
-        `Bellwether API RSS: ${fixed(readyRss, 0)} MB at ready, ${fixed(rssMb(bellwether.child), 0)} MB after the runs\n`,
+        `Bellwether API RSS: ${fixed(readyRss, 0)} MB at ready, ${fixed(apiRss, 0)} MB after the runs (aim <= ${API_RSS_AIM_MB} MB: ${apiRss <= API_RSS_AIM_MB ? 'met' : 'NOT met'})\n`,
     );
     if (verify.ok !== true) process.exitCode = 1;
   } finally {

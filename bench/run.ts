@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { RUNTIME_FLAGS } from '#test/app-processes.js';
 
 /**
  * `npm run bench`: runs every `*.bench.js` beside this file (or only those whose
@@ -10,9 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * process of its own, so one bench's memory never shows up in another's peak.
  */
 const directory = dirname(fileURLToPath(import.meta.url));
+// With DATABASE_URL every process needs the audit signing key: one for the whole run, inherited by each bench's processes.
+process.env.AUDIT_SIGNING_KEY ??= generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const [mode, target] = process.argv.slice(2);
-/** The V8 heap cap every process runs with (the start scripts in package.json, NODE_OPTIONS in the Dockerfile): a bench measures what runs. */
-const RUNTIME_FLAGS = ['--max-old-space-size=1024'];
 
 if (mode === '--child' && target) {
   const bench = (await import(pathToFileURL(join(directory, target)).href)) as { run(): Promise<void> };

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 
+import { RUNTIME_FLAGS } from '#test/app-processes.js';
 import { deleteRedisPrefix } from '#test/test-app.js';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '#test/test-database.js';
 
@@ -125,7 +126,7 @@ class Deployment {
   startWorkers(count: number): void {
     const env = { DATABASE_URL: this.database.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: this.prefix, OUTBOUND_ALLOWLIST: '127.0.0.1', LOG_LEVEL: 'error', SEED: 'false' };
     for (let index = 0; index < count; index += 1) {
-      this.workers.push(spawn(process.execPath, [WORKER_ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+      this.workers.push(spawn(process.execPath, [...RUNTIME_FLAGS, WORKER_ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
     }
   }
 
