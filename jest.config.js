@@ -34,6 +34,12 @@ export default {
   // still ends, with its result, rather than holding CI until its time limit; `npm run test:handles`
   // names what was left open.
   forceExit: true,
+  // Jest's ES-module loader keeps each test file's module graph alive after the file ends (about
+  // 5 MB a unit file, far more for a suite that boots the app), so one process running all 140
+  // files grows past Node's 4 GB heap. Files run one at a time (the scripts pass --maxWorkers=1:
+  // suites share one PostgreSQL, one Redis and two cores) in a worker that Jest replaces whenever
+  // a file leaves it above this size.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/tests/architecture/**/*.spec.ts'] },
     {
