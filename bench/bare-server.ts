@@ -1,27 +1,35 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import pg from 'pg';
 
-import { applyDelta, deltaLogOdds, GENESIS_HASH, hashAuditEntry } from '#core';
+import { applyDelta, canonicalUrl, checkpointMessage, deltaLogOdds, GENESIS_HASH, hashAuditEntry, keyIdOf, publicKeyText } from '#core';
+import type { SqlSession } from '#db';
+import { EvidenceStoriesRepository } from '#predictions';
 
 /**
  * The bare baseline of the HTTP benches: Node's `http` and `pg`, nothing else, doing
  * the SQL work Bellwether does for the same requests against the same database.
  *
  * - POST /v1/evidence: key lookup; one transaction that locks the predictions (ids or
- *   slugs, ascending id), inserts the evidence, its impacts and one hash-chained audit
- *   entry per prediction (the same canonical content and `hashAuditEntry` as
- *   Bellwether, so `/v1/audit/verify` accepts them), moves each prediction, and writes
- *   the outbox rows; 201 with the moves.
+ *   slugs, ascending id), looks for earlier evidence of the same story (Bellwether's own
+ *   same-story search, its statement and its comparison of summaries, borrowed so the two
+ *   cannot drift apart), inserts the evidence under its canonical link, its impacts, the
+ *   story's ledger row on each prediction and one hash-chained audit entry per prediction
+ *   (the same canonical content and `hashAuditEntry` as Bellwether, so
+ *   `/v1/audit/verify` accepts them), moves each prediction, signs its new head with the
+ *   audit signing key (Ed25519, AUDIT_SIGNING_KEY) into ChainHeadSignature, and writes the
+ *   outbox rows; 201 with the moves. The bench's evidence each tells a story of its own,
+ *   as Bellwether finds too, so the ledger rows are new ones.
  * - GET /v1/predictions: key lookup, the first page of predictions with their team
  *   forecasts, as Bellwether's JSON.
  * - GET /v1/predictions/:id/scorecard: key lookup, the same rows as Bellwether's
  *   scorecard of an open prediction (changes over 7/30/90 days, the five largest moves,
  *   linked indicators with their latest reading, the team forecast), as its JSON.
  *
- * Run as its own process: `node dist/bench/bare-server.js` with DATABASE_URL; it
+ * Run as its own process: `node dist/bench/bare-server.js` with DATABASE_URL and
+ * AUDIT_SIGNING_KEY; it
  * prints `listening on http://127.0.0.1:<port>`.
  */
 
@@ -108,10 +116,34 @@ async function readJson(request: http.IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
 }
 
-async function recordEvidence(pool: pg.Pool, body: EvidenceBody, actor: string): Promise<unknown> {
+/** The key Bellwether signs chain heads with; the bench gives both servers the same AUDIT_SIGNING_KEY. */
+interface HeadKey {
+  privateKey: KeyObject;
+  keyId: string;
+}
+
+function headKey(pem: string): HeadKey {
+  const privateKey = createPrivateKey(pem);
+  return { privateKey, keyId: keyIdOf(publicKeyText(createPublicKey(privateKey))) };
+}
+
+/** A pg client as the SqlSession Bellwether's repositories take, with named (prepared) statements as its pool runs them. */
+function sqlSession(client: pg.PoolClient): SqlSession {
+  return {
+    async query<Row>(text: string, values: readonly unknown[] = [], prepared?: string): Promise<Row[]> {
+      const result = await client.query({ text, values: [...values], name: prepared });
+      return result.rows as Row[];
+    },
+  };
+}
+
+const stories = new EvidenceStoriesRepository();
+
+async function recordEvidence(pool: pg.Pool, key: HeadKey, body: EvidenceBody, actor: string): Promise<unknown> {
   const reliability = body.reliability ?? 1;
   const observedAt = new Date(body.observedAt);
   const references = body.impacts.map((impact) => impact.prediction);
+  const link = body.sourceUrl ? canonicalUrl(body.sourceUrl) : null;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -126,11 +158,18 @@ async function recordEvidence(pool: pg.Pool, body: EvidenceBody, actor: string):
       if (head.status !== 'open') throw new HttpError(409, 'resolved');
       return head;
     });
+    const sameStory = await stories.sameStory(sqlSession(client), {
+      predictionIds: [...new Set(heads.map((head) => head.id))],
+      storyId: null,
+      canonicalUrl: link,
+      summary: body.summary,
+      observedAt,
+    });
+    if (sameStory.length > 0) throw new HttpError(409, 'the bench sends a new story each time');
     const evidenceId = uuidv7();
     await client.query(
-      // Each its own story (the baseline does no story matching: Bellwether's figure includes it).
-      `INSERT INTO "Evidence" ("id", "storyId", "summary", "sourceUrl", "observedAt", "reliability", "actor", "createdAt") VALUES ($1, $1, $2, $3, $4, $5, $6, $7)`,
-      [evidenceId, body.summary, body.sourceUrl ?? null, observedAt.toISOString(), reliability, actor, new Date().toISOString()],
+      `INSERT INTO "Evidence" ("id", "storyId", "summary", "sourceUrl", "canonicalUrl", "observedAt", "reliability", "actor", "createdAt") VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8)`,
+      [evidenceId, body.summary, body.sourceUrl ?? null, link, observedAt.toISOString(), reliability, actor, new Date().toISOString()],
     );
     const deltas = body.impacts.map((impact) => deltaLogOdds(impact.likelihoodRatio, reliability));
     const moves = [];
@@ -181,6 +220,12 @@ async function recordEvidence(pool: pg.Pool, body: EvidenceBody, actor: string):
        SELECT (r->>0)::uuid, (r->>1)::uuid, (r->>2)::uuid, (r->>3)::float8, (r->>4)::float8, (r->>5)::float8, $2 FROM jsonb_array_elements($1::jsonb) AS r`,
       [JSON.stringify(impactRows), nowText],
     );
+    // The new story's standing on each prediction: this evidence is its strongest and only live item.
+    await client.query(
+      `INSERT INTO "EvidenceStoryImpact" ("id", "storyId", "predictionId", "strongestEvidenceId", "strongestDeltaLogOdds", "appliedDeltaLogOdds", "liveItems", "createdAt", "updatedAt")
+       SELECT (r->>0)::uuid, $2::uuid, (r->>1)::uuid, $2::uuid, (r->>2)::float8, (r->>2)::float8, 1, $3::timestamp, $3::timestamp FROM jsonb_array_elements($1::jsonb) AS r`,
+      [JSON.stringify(auditRows.map((row) => [uuidv7(), row.predictionId, row.deltaLogOdds])), evidenceId, nowText],
+    );
     for (const row of auditRows) {
       await client.query(
         `INSERT INTO "AuditEntry" ("id", "predictionId", "sequence", "kind", "evidenceId", "logOddsBefore", "deltaLogOdds", "logOddsAfter",
@@ -194,6 +239,12 @@ async function recordEvidence(pool: pg.Pool, body: EvidenceBody, actor: string):
       await client.query(
         `UPDATE "Prediction" SET "logOdds" = $2, "probability" = $3, "auditSequence" = $4, "auditHash" = $5, "updatedAt" = $6 WHERE "id" = $1`,
         [row.predictionId, row.logOddsAfter, row.probabilityAfter, row.sequence, row.hash, nowText],
+      );
+      const signedAt = row.createdAt.toISOString();
+      const signature = sign(null, checkpointMessage({ predictionId: row.predictionId, sequence: row.sequence, hash: row.hash, signedAt }), key.privateKey);
+      await client.query(
+        `INSERT INTO "ChainHeadSignature" ("id", "predictionId", "sequence", "hash", "signedAt", "keyId", "signature") VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [uuidv7(), row.predictionId, row.sequence, row.hash, signedAt, key.keyId, signature.toString('base64')],
       );
     }
     events.unshift({
@@ -361,18 +412,19 @@ async function scorecard(pool: pg.Pool, idOrSlug: string): Promise<unknown> {
   };
 }
 
-export async function startBareServer(databaseUrl: string, port = 0): Promise<{ origin: string; close(): Promise<void> }> {
+export async function startBareServer(databaseUrl: string, signingKey: string, port = 0): Promise<{ origin: string; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const key = headKey(signingKey);
   const server = http.createServer((request, response) => {
     void (async () => {
       try {
-        const key = await authenticate(pool, request.headers.authorization);
+        const caller = await authenticate(pool, request.headers.authorization);
         const path = (request.url ?? '/').split('?')[0]!;
         let status = 200;
         let result: unknown;
         if (request.method === 'POST' && path === '/v1/evidence') {
-          if (key.role === 'viewer') throw new HttpError(403, 'analyst role needed');
-          result = await recordEvidence(pool, (await readJson(request)) as EvidenceBody, `apikey:${key.id}`);
+          if (caller.role === 'viewer') throw new HttpError(403, 'analyst role needed');
+          result = await recordEvidence(pool, key, (await readJson(request)) as EvidenceBody, `apikey:${caller.id}`);
           status = 201;
         } else if (request.method === 'GET' && path === '/v1/predictions') {
           result = await listPredictions(pool);
@@ -404,7 +456,7 @@ export async function startBareServer(databaseUrl: string, port = 0): Promise<{ 
 }
 
 // Started as a process of its own by the HTTP bench.
-if (process.argv[1]?.endsWith('bare-server.js') && process.env.DATABASE_URL) {
-  const { origin } = await startBareServer(process.env.DATABASE_URL, Number(process.env.PORT ?? 0));
+if (process.argv[1]?.endsWith('bare-server.js') && process.env.DATABASE_URL && process.env.AUDIT_SIGNING_KEY) {
+  const { origin } = await startBareServer(process.env.DATABASE_URL, process.env.AUDIT_SIGNING_KEY, Number(process.env.PORT ?? 0));
   process.stdout.write(`listening on ${origin}\n`);
 }
