@@ -6,11 +6,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { RUNTIME_FLAGS, stopProcess } from '#test/app-processes.js';
+import { randomApiKey } from '#test/test-app.js';
+import { createTestDatabase, TEST_REDIS_URL } from '#test/test-database.js';
 
 const ROUNDS = 3;
-const READY_FRESH_AIM_MS = 3000;
-const READY_REUSED_AIM_MS = 2000;
+const READY_FRESH_AIM_MS = 1500;
+const READY_REUSED_AIM_MS = 1000;
+const API_READY_AIM_MS = 1000;
 const RSS_AIM_MB = 350;
+/** The floor under the API's start: Node itself, listening on a port with nothing loaded. */
+const NODE_LISTENING = `require('node:http').createServer().listen(0, '127.0.0.1', () => console.log('listening on http'))`;
 
 interface Start {
   readyMs: number;
@@ -26,8 +31,13 @@ interface Start {
 async function timeStart(entry: string, dataDir: string, ready: RegExp, running?: RegExp): Promise<Start> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'BOOTSTRAP_ADMIN_KEY']) delete env[name];
+  return timeSpawn([...RUNTIME_FLAGS, entry], env, ready, running);
+}
+
+async function timeSpawn(args: readonly string[], env: NodeJS.ProcessEnv, ready: RegExp, running?: RegExp): Promise<Start> {
+  const entry = args.at(-1)!;
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...RUNTIME_FLAGS, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   try {
     const readyMs = await new Promise<number>((resolve, reject) => {
@@ -61,12 +71,50 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const fixed = (value: number) => value.toFixed(0);
 
 /**
+ * The API of queue mode (`npm run start:api`) from spawn to "listening", on a migrated database
+ * that a first start has already seeded, against Node listening with nothing loaded; medians of
+ * ROUNDS, the two alternating.
+ */
+async function apiStart(): Promise<void> {
+  const database = await createTestDatabase();
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      BOOTSTRAP_ADMIN_KEY: randomApiKey(),
+      SCHEDULERS: 'false',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+    const api = [...RUNTIME_FLAGS, join(process.cwd(), 'dist/apps/api/src/main.js')];
+    const first = await timeSpawn(api, env, /listening on http/);
+    const ours: Start[] = [];
+    const floor: Start[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      ours.push(await timeSpawn(api, env, /listening on http/));
+      floor.push(await timeSpawn(['-e', NODE_LISTENING], env, /listening on http/));
+    }
+    const readyMs = median(ours.map((start) => start.readyMs));
+    const floorMs = median(floor.map((start) => start.readyMs));
+    process.stdout.write(
+      `API start (queue mode), database seeded: ready ${fixed(readyMs)} ms (aim < ${API_READY_AIM_MS}: ${readyMs < API_READY_AIM_MS ? 'met' : 'NOT met'}), ` +
+        `RSS ${fixed(median(ours.map((start) => start.rssMb)))} MB; Node listening alone ${fixed(floorMs)} ms: ${(readyMs / floorMs).toFixed(2)}x its time; ` +
+        `the first start, which seeds, ${fixed(first.readyMs)} ms\n`,
+    );
+  } finally {
+    await database.drop();
+  }
+}
+
+/**
  * `npm start` in embedded mode, from spawn to "listening" (and on to the worker
  * running, which starts once the API answers): on a new data
  * directory (loaded from the build's template) and on the same directory
  * again, with the RSS at that moment; against the floor under it, a process
  * that only opens PGlite the same way and answers one query. Rounds alternate
- * the two, medians of three.
+ * the two, medians of three. Then the queue mode's API start (apiStart).
  */
 export async function run(): Promise<void> {
   const bellwether = join(process.cwd(), 'dist/apps/embedded/bellwether.js');
@@ -101,4 +149,5 @@ export async function run(): Promise<void> {
         `the worker running too at ${fixed(workerMs)} ms\n`,
     );
   }
+  await apiStart();
 }
