@@ -1,7 +1,7 @@
 import { EXACT_LOG_ODDS_LIMIT, GENESIS_HASH, logit, onLogOddsGrid, probabilityFromLogOdds, replayLogOdds, timeAveragedBrier } from '#core';
 import { EvidenceService, PredictionDeadlinesService, ScorecardService } from '#predictions';
 import { adminQuery } from '#test/test-database.js';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 import { createPrediction as newPrediction } from '#test/factories.js';
 
 const DAY_MS = 86_400_000;
@@ -11,11 +11,7 @@ describe('confidence engine: evidence, audit trail, resolution and scorecards', 
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
 

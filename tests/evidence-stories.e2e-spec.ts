@@ -1,5 +1,5 @@
 import { deltaLogOdds, isNearSameSummary, onLogOddsGrid, probabilityFromLogOdds, replayLogOdds } from '#core';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 import { createPrediction as newPrediction } from '#test/factories.js';
 
 const DAY_MS = 86_400_000;
@@ -14,11 +14,7 @@ describe('evidence stories: one story counts once', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const createPrediction = (prior: number) => newPrediction(t, analyst, { prior, deadline: new Date(Date.now() + 200 * DAY_MS).toISOString() });

@@ -1,6 +1,6 @@
 import { DomainError } from '#core';
 import { IndicatorReadingsService } from '#signals';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 /**
  * Indicator links and readings: a reading that crosses a link's threshold
@@ -12,11 +12,7 @@ describe('indicator readings and links', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const at = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();

@@ -1,4 +1,4 @@
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 /**
  * Indicators are created and edited through the API as predictions are: analysts only, a 400
@@ -9,11 +9,7 @@ describe('indicators: create and edit', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const indicator = { slug: 'fab-utilisation', name: 'Fab utilisation', description: 'Share of capacity in use at the leading fabs.', unit: '%' };

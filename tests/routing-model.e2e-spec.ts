@@ -1,5 +1,5 @@
 import { RoutingModelsService } from '#signals';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestApp, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 interface Route {
   target: string;
@@ -35,11 +35,7 @@ describe('routing model', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const submit = (items: Record<string, unknown>[]) => t.http.post('/v1/signals').set(auth(analyst)).send({ items });

@@ -1,5 +1,5 @@
 import { SignalItemsRepository, SignalRoutingService } from '#signals';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 /** Rules CRUD, and how rules route items: terms, sources, enabled, and the `matches` snapshot. */
 describe('rules', () => {
@@ -7,11 +7,7 @@ describe('rules', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const createRule = (body: Record<string, unknown>) => t.http.post('/v1/rules').set(auth(analyst)).send(body);

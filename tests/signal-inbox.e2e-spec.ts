@@ -1,5 +1,5 @@
 import { SignalItemsRepository, SignalRoutingService, UNROUTED_GRACE_MS } from '#signals';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 /** The review inbox (accept, reject, auto-accept) and manual bulk submission. */
 describe('signals: review inbox and manual submission', () => {
@@ -7,11 +7,7 @@ describe('signals: review inbox and manual submission', () => {
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const submit = (items: Record<string, unknown>[]) => t.http.post('/v1/signals').set(auth(analyst)).send({ items });

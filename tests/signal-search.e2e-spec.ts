@@ -1,5 +1,5 @@
 import { SignalRoutingService } from '#signals';
-import { auth, createTestApp, type TestApp } from '#test/test-app.js';
+import { auth, createTestAppWithKeys, type TestApp } from '#test/test-app.js';
 
 interface Item {
   id: string;
@@ -18,11 +18,7 @@ describe('signals: search, inbox order, retraction, raw OPML, suggestions', () =
   let analyst: string;
   let viewer: string;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    analyst = await t.keyFor('analyst');
-    viewer = await t.keyFor('viewer');
-  });
+  beforeAll(async () => ({ t, analyst, viewer } = await createTestAppWithKeys()));
   afterAll(() => t.close());
 
   const submit = async (items: Record<string, unknown>[]): Promise<string[]> => {

@@ -91,6 +91,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
 }
 
+/** A test app with an analyst's and a viewer's key: what most suites start from. */
+export async function createTestAppWithKeys(options: TestAppOptions = {}): Promise<{ t: TestApp; analyst: string; viewer: string }> {
+  const t = await createTestApp(options);
+  return { t, analyst: await t.keyFor('analyst'), viewer: await t.keyFor('viewer') };
+}
+
 export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
