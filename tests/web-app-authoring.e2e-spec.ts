@@ -17,7 +17,7 @@ describe('web app: predictions, indicators and their links, undoing a resolution
   let page: Page;
   let admin: string;
   const pages = browserPages(() => ({ browser, baseUrl }));
-  const { pageErrors, newPage, signIn, checkPage, submit } = pages;
+  const { newPage, signIn, signedInPage, checkPage, submit } = pages;
 
 
   const csrfOf = (target: Page) => target.locator('input[name="_csrf"]').first().inputValue();
@@ -29,9 +29,7 @@ describe('web app: predictions, indicators and their links, undoing a resolution
     baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     browser = await launchChromium();
     admin = await t.keyFor('admin');
-    page = await newPage();
-    page.setDefaultTimeout(10_000);
-    await signIn(page, admin);
+    page = await signedInPage(admin);
   });
 
   afterAll(async () => {
@@ -39,9 +37,7 @@ describe('web app: predictions, indicators and their links, undoing a resolution
     await t?.close();
   });
 
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  afterEach(() => pages.assertNoPageErrors());
 
   describe('predictions', () => {
     const count = () => t.prisma.prediction.count();

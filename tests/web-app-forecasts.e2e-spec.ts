@@ -21,7 +21,7 @@ describe('web app: forecasts and everyday actions', () => {
   let colleague: string;
   let page: Page;
   const pages = browserPages(() => ({ browser, baseUrl }));
-  const { pageErrors, newPage, signIn, checkPage } = pages;
+  const { newPage, signIn, checkPage } = pages;
 
   const forecastCount = () => t.prisma.forecast.count();
 
@@ -62,9 +62,7 @@ describe('web app: forecasts and everyday actions', () => {
     await t?.close();
   });
 
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  afterEach(() => pages.assertNoPageErrors());
 
   it('refuses a forecast of 0, 1.5 or 60 with the field named, and writes nothing', async () => {
     const before = await forecastCount();

@@ -15,7 +15,7 @@ describe('web app: sources, rules, webhooks and subscribers', () => {
   let baseUrl: string;
   let page: Page;
   const pages = browserPages(() => ({ browser, baseUrl }));
-  const { pageErrors, newPage, signIn, checkPage, submit } = pages;
+  const { signedInPage, checkPage, submit } = pages;
 
 
   /** Deletes through the confirmation page: the first button only asks. */
@@ -40,9 +40,7 @@ describe('web app: sources, rules, webhooks and subscribers', () => {
       .send({ items: [{ title: 'New export controls on AI chips announced', summary: 'The Commerce department acted.' }, { title: 'Export controls rumour denied' }, { title: 'Weather turns cold' }] })
       .expect(201);
     await t.http.post('/v1/term-sets').set(auth(admin)).send({ name: 'chip_words', terms: ['chip*', 'semiconductor*'] }).expect(201);
-    page = await newPage();
-    page.setDefaultTimeout(10_000);
-    await signIn(page, admin);
+    page = await signedInPage(admin);
   });
 
   afterAll(async () => {
@@ -50,9 +48,7 @@ describe('web app: sources, rules, webhooks and subscribers', () => {
     await t?.close();
   });
 
-  afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
+  afterEach(() => pages.assertNoPageErrors());
 
   describe('sources', () => {
     const count = () => t.prisma.source.count();

@@ -105,6 +105,19 @@ export function browserPages(session: () => { browser: Browser; baseUrl: string 
     if (original) await target.setViewportSize(original);
   }
 
+  /** A new page signed in with `key`, waiting at most 10 s for anything (the suite's main page). */
+  async function signedInPage(key: string): Promise<Page> {
+    const created = await newPage();
+    created.setDefaultTimeout(10_000);
+    await signIn(created, key);
+    return created;
+  }
+
+  /** Fails on any script error a page logged since the last check (for the suite's afterEach), and forgets them. */
+  function assertNoPageErrors(): void {
+    assert.deepEqual(pageErrors.splice(0), [], 'script errors on the pages');
+  }
+
   /** Submits a form by its button and answers the status of the response the browser lands on. */
   async function submit(target: Page, button: string | RegExp, path: RegExp): Promise<number> {
     const [response] = await Promise.all([
@@ -121,7 +134,7 @@ export function browserPages(session: () => { browser: Browser; baseUrl: string 
     await (session() as { browser?: Browser }).browser?.close();
   }
 
-  return { pageErrors, newPage, signIn, checkPage, submit, close };
+  return { pageErrors, newPage, signIn, signedInPage, assertNoPageErrors, checkPage, submit, close };
 }
 
 /** The page in viewport-high slices at phone and desktop width, to look at (WEB_SHOTS_DIR). */
