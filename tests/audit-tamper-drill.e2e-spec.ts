@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createPublicKey, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,26 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { auditEntryContent, hashAuditEntry, parseWitness, publicKeyText, type AuditEntryFields } from '#core';
+import { bellwether, CLI_ENTRY } from '#test/cli-process.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 import { adminQuery } from '#test/test-database.js';
 
-const ENTRY = join(process.cwd(), 'dist/apps/cli/src/main.js');
 const SLUG = 'deepseek-blacklisted-12m';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function bellwether(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1', ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ENTRY, ...args], { env: clean, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,7 +31,7 @@ describe('the tamper drill: a database superuser against the signed heads and a 
   let admin: Record<string, string>;
 
   beforeAll(async () => {
-    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: npm test builds it first (pretest)`);
+    if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: npm test builds it first (pretest)`);
     directory = await mkdtemp(join(tmpdir(), 'bellwether-drill-'));
     witnessFile = join(directory, 'witness.jsonl');
     t = await createTestApp({ env: { AUDIT_SIGNING_KEY: signingKey } });

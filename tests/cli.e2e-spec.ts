@@ -1,28 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { bellwether, CLI_ENTRY } from '#test/cli-process.js';
 import { auth, createTestApp, type TestApp } from '#test/test-app.js';
 
-const ENTRY = join(process.cwd(), 'dist/apps/cli/src/main.js');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `bellwether` command as a user would, with only the environment it is given. */
-function bellwether(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const clean = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1', ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ENTRY, ...args], { env: clean, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('the bellwether CLI against a live API', () => {
   let t: TestApp;
@@ -30,7 +13,7 @@ describe('the bellwether CLI against a live API', () => {
   let configDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: npm test builds it first (pretest)`);
+    if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: npm test builds it first (pretest)`);
     configDir = await mkdtemp(join(tmpdir(), 'bellwether-cli-'));
     // Digests sent here are written as .eml files under DATA_DIR (no SMTP_URL).
     t = await createTestApp({ env: { DATA_DIR: configDir, OUTBOX_RELAY_INTERVAL_MS: '100' } });
