@@ -172,15 +172,20 @@ const AUDIT_ENTRIES: ArchiveTable = {
   insert: (tx, rows) => tx.auditEntry.createMany({ data: rows as unknown as Prisma.AuditEntryCreateManyInput[] }),
 };
 
+/** What a signed head and a checkpoint both state: which chain, how far, its hash and when. */
+const SIGNED_STATEMENT_COLUMNS = [
+  column('id', 'uuid'),
+  column('predictionId', 'uuid'),
+  column('sequence', 'int', false, SEQUENCE),
+  column('hash', 'text', false, { pattern: hash }),
+  column('signedAt', 'date'),
+];
+
 /** Each head as it was signed when it moved. */
 const CHAIN_HEADS: ArchiveTable = {
   name: 'chainHeads',
   columns: [
-    column('id', 'uuid'),
-    column('predictionId', 'uuid'),
-    column('sequence', 'int', false, SEQUENCE),
-    column('hash', 'text', false, { pattern: hash }),
-    column('signedAt', 'date'),
+    ...SIGNED_STATEMENT_COLUMNS,
     column('keyId', 'text', false, { pattern: keyId }),
     column('signature', 'text', false, { maxLength: 200, pattern: base64 }),
   ],
@@ -191,11 +196,7 @@ const CHAIN_HEADS: ArchiveTable = {
 const AUDIT_CHECKPOINTS: ArchiveTable = {
   name: 'auditCheckpoints',
   columns: [
-    column('id', 'uuid'),
-    column('predictionId', 'uuid'),
-    column('sequence', 'int', false, SEQUENCE),
-    column('hash', 'text', false, { pattern: hash }),
-    column('signedAt', 'date'),
+    ...SIGNED_STATEMENT_COLUMNS,
     column('publicKey', 'text', false, { maxLength: 200, pattern: base64 }),
     column('signature', 'text', false, { maxLength: 200, pattern: base64 }),
   ],
